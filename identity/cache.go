@@ -1,0 +1,115 @@
+package identity
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// customerCache is the warm in-process cache behind Resolve, Get and
+// LookupPhone: decrypted customers by id and by (app, openid). Entries expire
+// after ttl so changes made by other processes show up within ttl; changes
+// made through this Registry invalidate at once. A generation counter keeps a
+// load that raced with an invalidation from re-inserting stale data.
+type customerCache struct {
+	ttl  time.Duration // <= 0: disabled
+	max  int
+	gen  atomic.Uint64
+	mu   sync.RWMutex
+	byID map[string]*cacheEntry
+	byOp map[OpenID]*cacheEntry
+}
+
+type cacheEntry struct {
+	c      Customer
+	loaded time.Time
+}
+
+func newCustomerCache(ttl time.Duration, max int) *customerCache {
+	return &customerCache{ttl: ttl, max: max, byID: make(map[string]*cacheEntry), byOp: make(map[OpenID]*cacheEntry)}
+}
+
+func (cc *customerCache) fresh(e *cacheEntry, now time.Time) bool {
+	return e != nil && now.Sub(e.loaded) < cc.ttl && !now.Before(e.loaded)
+}
+
+// byOpenID returns the cached customer for (app, openid).
+func (cc *customerCache) byOpenID(app, openid string, now time.Time) (Customer, bool) {
+	if cc.ttl <= 0 {
+		return Customer{}, false
+	}
+	cc.mu.RLock()
+	e := cc.byOp[OpenID{App: app, ID: openid}]
+	cc.mu.RUnlock()
+	if !cc.fresh(e, now) {
+		return Customer{}, false
+	}
+	return e.c, true
+}
+
+// get returns the cached customer with the id.
+func (cc *customerCache) get(id string, now time.Time) (Customer, bool) {
+	if cc.ttl <= 0 {
+		return Customer{}, false
+	}
+	cc.mu.RLock()
+	e := cc.byID[id]
+	cc.mu.RUnlock()
+	if !cc.fresh(e, now) {
+		return Customer{}, false
+	}
+	return e.c, true
+}
+
+// generation returns the token a loader passes to put.
+func (cc *customerCache) generation() uint64 { return cc.gen.Load() }
+
+// put caches c unless an invalidation happened since gen was read.
+func (cc *customerCache) put(c Customer, gen uint64, now time.Time) {
+	if cc.ttl <= 0 {
+		return
+	}
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	if cc.gen.Load() != gen {
+		return
+	}
+	if old := cc.byID[c.ID]; old != nil {
+		cc.dropLocked(old)
+	}
+	for len(cc.byID) >= cc.max {
+		for _, e := range cc.byID { // evict an arbitrary entry
+			cc.dropLocked(e)
+			break
+		}
+	}
+	e := &cacheEntry{c: c, loaded: now}
+	cc.byID[c.ID] = e
+	for _, o := range c.OpenIDs {
+		cc.byOp[o] = e
+	}
+}
+
+// invalidate drops the customers with the ids and makes in-flight loads stale.
+func (cc *customerCache) invalidate(ids ...string) {
+	if cc.ttl <= 0 {
+		return
+	}
+	cc.mu.Lock()
+	cc.gen.Add(1)
+	for _, id := range ids {
+		if e := cc.byID[id]; e != nil {
+			cc.dropLocked(e)
+		}
+	}
+	cc.mu.Unlock()
+}
+
+func (cc *customerCache) dropLocked(e *cacheEntry) {
+	delete(cc.byID, e.c.ID)
+	for _, o := range e.c.OpenIDs {
+		if cc.byOp[o] == e {
+			delete(cc.byOp, o)
+		}
+	}
+}

@@ -1,0 +1,159 @@
+package textmatch
+
+import (
+	"cmp"
+	"slices"
+	"unicode/utf8"
+)
+
+// Compile builds a Matcher for patterns; pattern ids are slice indices.
+// Patterns are normalised like the scanned text (see NormalizeRune), so
+// "ＶＩＰ 会员?" and "vip会员" are the same pattern. Duplicates are allowed and
+// each is reported. A pattern that is empty after normalisation is rejected
+// with a *PatternError wrapping ErrEmptyPattern. Compile(nil) returns a
+// Matcher that matches nothing.
+func Compile(patterns []string) (*Matcher, error) {
+	m := &Matcher{patLen: make([]int, len(patterns))}
+	if len(patterns) == 0 {
+		return m, nil
+	}
+
+	// Normalise every pattern to a class sequence in one flat buffer.
+	nonASCII := 0
+	total := 0
+	for _, p := range patterns {
+		total += len(p)
+		for _, r := range p {
+			if r >= utf8.RuneSelf {
+				nonASCII++
+			}
+		}
+	}
+	m.classes.reserve(nonASCII)
+	flat := make([]uint32, 0, total)
+	offs := make([]int, len(patterns)+1)
+	for i, p := range patterns {
+		offs[i] = len(flat)
+		for j := 0; j < len(p); {
+			r, w := rune(p[j]), 1
+			if r >= utf8.RuneSelf {
+				r, w = utf8.DecodeRuneInString(p[j:])
+			}
+			j += w
+			if nr, ok := NormalizeRune(r); ok {
+				flat = append(flat, m.classes.add(nr))
+			}
+		}
+		l := len(flat) - offs[i]
+		if l == 0 {
+			return nil, &PatternError{Index: i, Pattern: p, Err: ErrEmptyPattern}
+		}
+		m.patLen[i] = l
+		m.longest = max(m.longest, l)
+	}
+	offs[len(patterns)] = len(flat)
+	seq := func(i int) []uint32 { return flat[offs[i]:offs[i+1]] }
+
+	// Insert the patterns in lexicographic order: each new pattern shares a
+	// prefix with the previous one, and the children of every node are created
+	// in increasing class order, so the edges come out sorted.
+	order := make([]int, len(patterns))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return slices.Compare(seq(a), seq(b)) })
+
+	parent := []uint32{0}
+	class := []uint32{0}
+	depth := []int{0}
+	terminal := make([]uint32, len(patterns))
+	path := make([]uint32, 1, m.longest+1) // path[d] = node at depth d of the previous pattern
+	var prev []uint32
+	for _, id := range order {
+		cur := seq(id)
+		lcp := 0
+		for lcp < len(cur) && lcp < len(prev) && cur[lcp] == prev[lcp] {
+			lcp++
+		}
+		path = path[:lcp+1]
+		for d := lcp; d < len(cur); d++ {
+			node := uint32(len(parent))
+			parent = append(parent, path[d])
+			class = append(class, cur[d])
+			depth = append(depth, d+1)
+			path = append(path, node)
+		}
+		terminal[id] = path[len(cur)]
+		prev = cur
+	}
+	nStates := len(parent)
+	m.states = make([]state, nStates)
+
+	// Flatten the edges: counting sort of nodes by parent keeps creation order.
+	m.root = make([]uint32, m.classes.n+1)
+	counts := make([]uint32, nStates+1)
+	for v := 1; v < nStates; v++ {
+		counts[parent[v]+1]++
+	}
+	for s := 1; s <= nStates; s++ {
+		counts[s] += counts[s-1]
+	}
+	m.edgeCls = make([]uint32, nStates-1)
+	m.edgeTo = make([]uint32, nStates-1)
+	fill := slices.Clone(counts[:nStates])
+	for v := 1; v < nStates; v++ {
+		p := parent[v]
+		k := fill[p]
+		fill[p]++
+		m.edgeCls[k] = class[v]
+		m.edgeTo[k] = uint32(v)
+		if p == 0 {
+			m.root[class[v]] = uint32(v)
+		}
+	}
+	for s := range nStates {
+		m.states[s].edgeOff = counts[s]
+		m.states[s].edgeEnd = counts[s+1]
+	}
+
+	// Outputs: counting sort of pattern ids by terminal node, ids ascending.
+	outCounts := make([]uint32, nStates+1)
+	for _, t := range terminal {
+		outCounts[t+1]++
+	}
+	for s := 1; s <= nStates; s++ {
+		outCounts[s] += outCounts[s-1]
+	}
+	m.outIDs = make([]int, len(patterns))
+	outFill := slices.Clone(outCounts[:nStates])
+	for id, t := range terminal {
+		m.outIDs[outFill[t]] = id
+		outFill[t]++
+	}
+	for s := range nStates {
+		m.states[s].outOff = outCounts[s]
+		m.states[s].outEnd = outCounts[s+1]
+	}
+
+	// Failure and dictionary links in breadth-first (depth) order.
+	byDepth := make([]uint32, nStates)
+	for i := range byDepth {
+		byDepth[i] = uint32(i)
+	}
+	slices.SortStableFunc(byDepth, func(a, b uint32) int { return cmp.Compare(depth[a], depth[b]) })
+	for _, v := range byDepth[1:] {
+		p, c := parent[v], class[v]
+		var f uint32
+		if p != 0 {
+			f = m.next(m.states[p].fail, c)
+		}
+		st := &m.states[v]
+		st.fail = f
+		if fs := &m.states[f]; fs.outOff != fs.outEnd {
+			st.dict = f
+		} else {
+			st.dict = fs.dict
+		}
+	}
+	return m, nil
+}

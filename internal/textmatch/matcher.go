@@ -1,0 +1,201 @@
+package textmatch
+
+import "unicode/utf8"
+
+// Match is one occurrence of a pattern in a scanned text.
+type Match struct {
+	// Pattern is the index of the pattern in the slice given to Compile.
+	Pattern int
+	// Start and End are byte offsets in the ORIGINAL text: text[Start:End] is
+	// the occurrence, including any dropped runes (spaces, punctuation) inside
+	// it. Start is the first byte of the first matched rune and End the byte
+	// after the last one.
+	Start, End int
+	// NormStart and NormEnd are rune offsets in the normalised text.
+	NormStart, NormEnd int
+}
+
+// Matcher finds every occurrence of a fixed set of patterns in a text, in one
+// pass, with an Aho–Corasick automaton over normalised runes. Build one with
+// Compile.
+//
+// A Matcher is immutable and safe for concurrent use by multiple goroutines.
+// The zero Matcher has no patterns and matches nothing.
+type Matcher struct {
+	classes runeClasses
+	root    []uint32 // root transition per class; 0 = stay at the root
+	states  []state  // states[0] is the root
+	edgeCls []uint32 // edge classes, per state sorted, ranges in state
+	edgeTo  []uint32
+	outIDs  []int // pattern ids ending at a state, ranges in state
+	patLen  []int // normalised length in runes, per pattern
+	longest int
+}
+
+type state struct {
+	fail             uint32 // longest proper suffix state
+	dict             uint32 // nearest state on the fail chain with outputs; 0 = none
+	edgeOff, edgeEnd uint32
+	outOff, outEnd   uint32
+}
+
+// Len returns the number of patterns.
+func (m *Matcher) Len() int { return len(m.patLen) }
+
+// PatternLen returns the length in runes of pattern id after normalisation.
+// It panics if id is out of range, like a slice index.
+func (m *Matcher) PatternLen(id int) int { return m.patLen[id] }
+
+// child returns the goto transition of non-root state s on class c.
+func (m *Matcher) child(s, c uint32) (uint32, bool) {
+	st := &m.states[s]
+	lo, hi := st.edgeOff, st.edgeEnd
+	for hi-lo > 8 {
+		mid := lo + (hi-lo)/2
+		if m.edgeCls[mid] < c {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	for ; lo < hi; lo++ {
+		if m.edgeCls[lo] == c {
+			return m.edgeTo[lo], true
+		}
+		if m.edgeCls[lo] > c {
+			break
+		}
+	}
+	return 0, false
+}
+
+// next is the automaton's transition function.
+func (m *Matcher) next(s, c uint32) uint32 {
+	if c == 0 {
+		return 0
+	}
+	for s != 0 {
+		if t, ok := m.child(s, c); ok {
+			return t
+		}
+		s = m.states[s].fail
+	}
+	return m.root[c]
+}
+
+// Scan reports every occurrence of every pattern in text to fn, in order of
+// end position (for equal ends, longer patterns first); overlapping and
+// nested occurrences are all reported. Scan stops early when fn returns false.
+// It returns the number of normalised runes read, which is the length of the
+// normalised text when the scan was not stopped.
+//
+// Scan does not allocate; the Match passed to fn is a value.
+func (m *Matcher) Scan(text string, fn func(Match) bool) int {
+	var s uint32
+	n := 0
+	for i := 0; i < len(text); {
+		r, w := rune(text[i]), 1
+		if r >= utf8.RuneSelf {
+			r, w = utf8.DecodeRuneInString(text[i:])
+		}
+		i += w
+		nr, keep := NormalizeRune(r)
+		if !keep {
+			continue
+		}
+		n++
+		if len(m.states) == 0 {
+			continue
+		}
+		s = m.next(s, m.classes.lookup(nr))
+		for o := s; o != 0; o = m.states[o].dict {
+			st := &m.states[o]
+			for k := st.outOff; k < st.outEnd; k++ {
+				id := m.outIDs[k]
+				l := m.patLen[id]
+				if !fn(Match{Pattern: id, Start: originalStart(text, i, l), End: i, NormStart: n - l, NormEnd: n}) {
+					return n
+				}
+			}
+		}
+	}
+	return n
+}
+
+// originalStart walks back from end over the original text and returns the
+// byte offset of the l-th kept rune before end.
+func originalStart(text string, end, l int) int {
+	i := end
+	for l > 0 && i > 0 {
+		r, w := utf8.DecodeLastRuneInString(text[:i])
+		i -= w
+		if _, keep := NormalizeRune(r); keep {
+			l--
+		}
+	}
+	return i
+}
+
+// AppendMatches appends every occurrence in text (see Scan) to dst and returns
+// the extended slice.
+func (m *Matcher) AppendMatches(dst []Match, text string) []Match {
+	m.Scan(text, func(x Match) bool {
+		dst = append(dst, x)
+		return true
+	})
+	return dst
+}
+
+// Any reports whether some pattern occurs in text.
+func (m *Matcher) Any(text string) bool {
+	found := false
+	m.Scan(text, func(Match) bool {
+		found = true
+		return false
+	})
+	return found
+}
+
+// Exact returns the ids of the patterns whose normalised form equals the whole
+// normalised text (WeChat's 全匹配), in increasing order, or nil. It walks the
+// trie once and does not allocate; the returned slice is shared and must not
+// be modified.
+func (m *Matcher) Exact(text string) []int {
+	if len(m.states) == 0 {
+		return nil
+	}
+	var s uint32
+	for i := 0; i < len(text); {
+		r, w := rune(text[i]), 1
+		if r >= utf8.RuneSelf {
+			r, w = utf8.DecodeRuneInString(text[i:])
+		}
+		i += w
+		nr, keep := NormalizeRune(r)
+		if !keep {
+			continue
+		}
+		c := m.classes.lookup(nr)
+		if c == 0 {
+			return nil
+		}
+		var ok bool
+		if s == 0 {
+			s = m.root[c]
+			ok = s != 0
+		} else {
+			s, ok = m.child(s, c)
+		}
+		if !ok {
+			return nil
+		}
+	}
+	if s == 0 {
+		return nil
+	}
+	st := &m.states[s]
+	if st.outOff == st.outEnd {
+		return nil
+	}
+	return m.outIDs[st.outOff:st.outEnd:st.outEnd]
+}

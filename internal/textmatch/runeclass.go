@@ -1,0 +1,74 @@
+package textmatch
+
+import "unicode/utf8"
+
+// runeClasses maps every rune that occurs in some pattern to a dense class id
+// starting at 1; every other rune maps to 0. ASCII uses a direct table, the
+// rest an open-addressing hash table (linear probing, key 0 = empty: rune 0 is
+// never a normalised rune).
+type runeClasses struct {
+	ascii [utf8.RuneSelf]uint32
+	keys  []rune
+	vals  []uint32
+	shift uint32
+	n     uint32 // number of classes
+}
+
+func hashRune(r rune, shift uint32) uint32 {
+	return (uint32(r) * 0x9E3779B1) >> shift
+}
+
+func (t *runeClasses) lookup(r rune) uint32 {
+	if r >= 0 && r < utf8.RuneSelf {
+		return t.ascii[r]
+	}
+	if len(t.keys) == 0 {
+		return 0
+	}
+	mask := uint32(len(t.keys) - 1)
+	for h := hashRune(r, t.shift); ; h = (h + 1) & mask {
+		switch t.keys[h] {
+		case r:
+			return t.vals[h]
+		case 0:
+			return 0
+		}
+	}
+}
+
+// add returns the class of r, assigning the next id if r is new. The table
+// must have been sized by reserve.
+func (t *runeClasses) add(r rune) uint32 {
+	if r >= 0 && r < utf8.RuneSelf {
+		if t.ascii[r] == 0 {
+			t.n++
+			t.ascii[r] = t.n
+		}
+		return t.ascii[r]
+	}
+	mask := uint32(len(t.keys) - 1)
+	for h := hashRune(r, t.shift); ; h = (h + 1) & mask {
+		switch t.keys[h] {
+		case r:
+			return t.vals[h]
+		case 0:
+			t.n++
+			t.keys[h] = r
+			t.vals[h] = t.n
+			return t.n
+		}
+	}
+}
+
+// reserve sizes the hash table for up to n distinct non-ASCII runes at a load
+// factor of at most one half.
+func (t *runeClasses) reserve(n int) {
+	size, bits := 8, uint32(3)
+	for size < 2*n {
+		size *= 2
+		bits++
+	}
+	t.keys = make([]rune, size)
+	t.vals = make([]uint32, size)
+	t.shift = 32 - bits
+}

@@ -1,0 +1,261 @@
+package kb
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kefu-go/kefu/internal/textmatch"
+)
+
+// Scoring weights. A match's score is
+//
+//	0.6 × strength + 0.4 × coverage + 0.1 × exact + 0.001 × priority
+//
+// where strength is the sum of the weights of the distinct question,
+// keyword and synonym hits (0.4 for one rune, 0.75 for two, 1 for three or
+// more; synonyms × 0.8), capped at 1; coverage is the share of the normalised message covered by those hits;
+// exact is 1 when the whole message is the question, a keyword or a synonym.
+const (
+	strengthWeight = 0.6
+	coverageWeight = 0.4
+	exactBonus     = 0.1
+	priorityWeight = 0.001
+)
+
+// Result is one ranked match of a lookup.
+type Result struct {
+	// Entry is the matched entry. It is shared with the index and must not be
+	// modified.
+	Entry  *Entry
+	Score  float64
+	Reason Reason
+}
+
+// Reason explains a Result's score, which is
+//
+//	0.6 × Strength + 0.4 × Coverage + 0.1 (if Exact) + 0.001 × Priority
+//
+// Strength sums the distinct hits of the entry's question, keywords and
+// synonyms, each weighted by its normalised length (0.4 for one character,
+// 0.75 for two, 1 for three or more; synonyms × 0.8), capped at 1.
+// Coverage is the share of the normalised message those hits cover.
+type Reason struct {
+	// Keywords are the entry's question, keywords and synonyms (as written in
+	// the entry) found in the message, in order of first occurrence.
+	Keywords []string
+	Strength float64 // sum of the hits' weights, capped at 1
+	Coverage float64 // share of the normalised message covered by the hits
+	Exact    bool    // the whole message is the question, a keyword or a synonym
+	Priority int     // the entry's priority
+}
+
+// String renders the reason for logs and agent tooltips, e.g.
+// "keywords 营业时间; strength 1.00; coverage 0.57".
+func (r Reason) String() string {
+	var b strings.Builder
+	b.WriteString("keywords ")
+	b.WriteString(strings.Join(r.Keywords, ", "))
+	b.WriteString("; strength ")
+	b.WriteString(strconv.FormatFloat(r.Strength, 'f', 2, 64))
+	b.WriteString("; coverage ")
+	b.WriteString(strconv.FormatFloat(r.Coverage, 'f', 2, 64))
+	if r.Exact {
+		b.WriteString("; exact")
+	}
+	if r.Priority != 0 {
+		b.WriteString("; priority ")
+		b.WriteString(strconv.Itoa(r.Priority))
+	}
+	return b.String()
+}
+
+// acc accumulates the hits of one entry during a lookup.
+type acc struct {
+	entry      int32
+	firstHit   int32 // head of the hit list in scratch.hits, -1 if none
+	lastHit    int32
+	nKeywords  int32
+	dead       bool // excluded, or outside its validity window
+	strength   float32
+	exactEnd   int32 // furthest end of a hit that starts the message
+	blockStart int32 // current merged run of covered runes
+	blockEnd   int32
+	covered    int32 // runes covered before the current run
+	score      float64
+}
+
+type hit struct {
+	post int32
+	next int32
+}
+
+// scratch is the per-lookup working memory, reused through a sync.Pool.
+type scratch struct {
+	gen  uint32
+	mark []uint32 // per entry: gen when slot is valid
+	slot []int32  // per entry: index in accs
+	accs []acc
+	hits []hit
+	top  []int32 // indexes in accs, best first
+}
+
+func (ix *entryIndex) getScratch() *scratch {
+	if s, ok := ix.pool.Get().(*scratch); ok {
+		return s
+	}
+	return &scratch{mark: make([]uint32, len(ix.entries)), slot: make([]int32, len(ix.entries))}
+}
+
+func (s *scratch) reset() {
+	s.gen++
+	if s.gen == 0 { // wrapped: old marks could look valid
+		clear(s.mark)
+		s.gen = 1
+	}
+	s.accs = s.accs[:0]
+	s.hits = s.hits[:0]
+	s.top = s.top[:0]
+}
+
+// lookup ranks the entries live at now for text and returns at most limit
+// results scoring at least minScore.
+func (ix *entryIndex) lookup(text string, now time.Time, limit int, minScore float64) []Result {
+	if ix == nil || len(ix.entries) == 0 || limit <= 0 {
+		return nil
+	}
+	s := ix.getScratch()
+	defer ix.pool.Put(s)
+	s.reset()
+	nowNano := now.UnixNano()
+
+	n := ix.matcher.Scan(text, func(m textmatch.Match) bool {
+		for p := ix.postOff[m.Pattern]; p < ix.postOff[m.Pattern+1]; p++ {
+			post := &ix.posts[p]
+			e := post.entry
+			var a *acc
+			if s.mark[e] == s.gen {
+				a = &s.accs[s.slot[e]]
+			} else {
+				s.mark[e] = s.gen
+				s.slot[e] = int32(len(s.accs))
+				s.accs = append(s.accs, acc{entry: e, firstHit: -1, lastHit: -1,
+					dead: nowNano < ix.from[e] || nowNano >= ix.to[e]})
+				a = &s.accs[len(s.accs)-1]
+			}
+			if a.dead {
+				continue
+			}
+			if post.kind == kindExclusion {
+				a.dead = true
+				continue
+			}
+			start, end := int32(m.NormStart), int32(m.NormEnd)
+			if start == 0 && end > a.exactEnd {
+				a.exactEnd = end
+			}
+			switch {
+			case a.blockEnd == 0 && a.blockStart == 0:
+				a.blockStart, a.blockEnd = start, end
+			case start >= a.blockEnd:
+				a.covered += a.blockEnd - a.blockStart
+				a.blockStart, a.blockEnd = start, end
+			default:
+				a.blockStart = min(a.blockStart, start)
+				a.blockEnd = max(a.blockEnd, end)
+			}
+			repeated := false
+			for h := a.firstHit; h >= 0; h = s.hits[h].next {
+				if s.hits[h].post == p {
+					repeated = true
+					break
+				}
+			}
+			if repeated {
+				continue
+			}
+			s.hits = append(s.hits, hit{post: p, next: -1})
+			h := int32(len(s.hits) - 1)
+			if a.lastHit >= 0 {
+				s.hits[a.lastHit].next = h
+			} else {
+				a.firstHit = h
+			}
+			a.lastHit = h
+			a.nKeywords++
+			a.strength += post.weight
+		}
+		return true
+	})
+	if n == 0 {
+		return nil
+	}
+
+	// Score and keep the best limit candidates (insertion into a short list).
+	nKeywords := 0
+	for i := range s.accs {
+		a := &s.accs[i]
+		if a.dead || a.nKeywords == 0 {
+			continue
+		}
+		a.score = ix.score(a, n)
+		if a.score < minScore {
+			continue
+		}
+		pos := len(s.top)
+		if pos == limit {
+			if !ix.better(a, &s.accs[s.top[pos-1]]) {
+				continue
+			}
+			pos--
+		} else {
+			s.top = append(s.top, 0)
+		}
+		for pos > 0 && ix.better(a, &s.accs[s.top[pos-1]]) {
+			s.top[pos] = s.top[pos-1]
+			pos--
+		}
+		s.top[pos] = int32(i)
+	}
+	if len(s.top) == 0 {
+		return nil
+	}
+	for _, t := range s.top {
+		nKeywords += int(s.accs[t].nKeywords)
+	}
+	out := make([]Result, len(s.top))
+	kw := make([]string, 0, nKeywords)
+	for i, t := range s.top {
+		a := &s.accs[t]
+		e := &ix.entries[a.entry]
+		from := len(kw)
+		for h := a.firstHit; h >= 0; h = s.hits[h].next {
+			kw = append(kw, ix.posts[s.hits[h].post].text)
+		}
+		out[i] = Result{Entry: e, Score: a.score, Reason: Reason{
+			Keywords: kw[from:len(kw):len(kw)],
+			Strength: min(1, float64(a.strength)),
+			Coverage: min(1, float64(a.covered+a.blockEnd-a.blockStart)/float64(n)),
+			Exact:    a.exactEnd == int32(n),
+			Priority: e.Priority,
+		}}
+	}
+	return out
+}
+
+func (ix *entryIndex) score(a *acc, n int) float64 {
+	coverage := min(1, float64(a.covered+a.blockEnd-a.blockStart)/float64(n))
+	sc := strengthWeight*min(1, float64(a.strength)) + coverageWeight*coverage
+	if a.exactEnd == int32(n) {
+		sc += exactBonus
+	}
+	return sc + priorityWeight*float64(ix.entries[a.entry].Priority)
+}
+
+// better orders candidates: higher score, then earlier id (deterministic).
+func (ix *entryIndex) better(a, b *acc) bool {
+	if a.score != b.score {
+		return a.score > b.score
+	}
+	return a.entry < b.entry
+}

@@ -1,0 +1,515 @@
+package routing
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"time"
+)
+
+// Strategy chooses among the eligible online agents of a queue.
+type Strategy string
+
+// Strategies. Every strategy considers only online agents with the target's
+// skills, and tries them in its order until one accepts within its limits.
+const (
+	// LeastLoaded prefers the agent holding the fewest conversations, then
+	// the one idle longest (the default).
+	LeastLoaded Strategy = "least_loaded"
+	// RoundRobin takes agents in turn (a shared counter per queue), skipping
+	// those at a limit.
+	RoundRobin Strategy = "round_robin"
+	// LongestIdle prefers free agents, the one free longest first, then busy
+	// agents by oldest last assignment.
+	LongestIdle Strategy = "longest_idle"
+	// SkillMatch prefers the agent whose skills fit the target best (fewest
+	// skills beyond the required ones, keeping generalists free), then the
+	// least loaded.
+	SkillMatch Strategy = "skill_match"
+)
+
+// Agent is one agent of the roster: static configuration, not state.
+type Agent struct {
+	// ID identifies the agent; unique and non-empty.
+	ID string `json:"id"`
+	// Queues are the queues the agent serves.
+	Queues []string `json:"queues"`
+	// Skills are the agent's skills, such as "senior" or "english".
+	Skills []string `json:"skills,omitempty"`
+	// Capacity is the most conversations the agent holds at once; 0 means 1.
+	Capacity int `json:"capacity,omitempty"`
+	// ChannelCapacity limits conversations per channel; a channel missing
+	// from the map is limited by Capacity only.
+	ChannelCapacity map[string]int `json:"channel_capacity,omitempty"`
+}
+
+// QueueConfig configures how a queue picks agents.
+type QueueConfig struct {
+	// Strategy picks among agents; empty means LeastLoaded.
+	Strategy Strategy `json:"strategy,omitempty"`
+	// Sticky tries the customer's previous agent first while they are
+	// online (and eligible); otherwise the strategy decides.
+	Sticky bool `json:"sticky,omitempty"`
+	// FairnessLimit caps assignments per agent within FairnessWindow, so a
+	// fast agent is not flooded; 0 means no cap.
+	FairnessLimit int `json:"fairness_limit,omitempty"`
+	// FairnessWindow is the fairness window.
+	FairnessWindow time.Duration `json:"-"`
+}
+
+// DispatcherConfig configures NewDispatcher.
+type DispatcherConfig struct {
+	// Store holds the shared agent and queue state; required.
+	Store Store
+	// Agents is the roster.
+	Agents []Agent
+	// Queues configures queues by name; a queue missing here uses the zero
+	// QueueConfig.
+	Queues map[string]QueueConfig
+	// AgeingStep raises a waiting conversation's priority by one for every
+	// step it has waited, so that nobody waits forever behind VIPs; 0 means
+	// one minute, negative disables ageing.
+	AgeingStep time.Duration
+	// Now returns the current time; nil means time.Now.
+	Now func() time.Time
+	// Logger receives debug records of assignments; nil is silent. Customer
+	// data is never logged, only conversation and agent IDs.
+	Logger *slog.Logger
+}
+
+// Dispatcher assigns conversations to agents: it walks a conversation's
+// targets in order (skipping at once a target with nobody online, moving on
+// when a target's timeout expires), picks an agent with the queue's strategy,
+// assigns atomically through the Store, and parks the conversation in a
+// holding queue when every eligible agent is at a limit. It is safe for
+// concurrent use, also from several replicas sharing one Store.
+type Dispatcher struct {
+	store   Store
+	agents  []Agent
+	byQueue map[string][]int // queue → roster indexes
+	queues  map[string]QueueConfig
+	ageing  time.Duration
+	now     func() time.Time
+	log     *slog.Logger
+}
+
+// NewDispatcher validates cfg and returns a Dispatcher. Errors match
+// ErrInvalidRequest.
+func NewDispatcher(cfg DispatcherConfig) (*Dispatcher, error) {
+	if cfg.Store == nil {
+		return nil, fmt.Errorf("%w: dispatcher needs a store", ErrInvalidRequest)
+	}
+	d := &Dispatcher{store: cfg.Store, byQueue: make(map[string][]int), queues: make(map[string]QueueConfig), ageing: cfg.AgeingStep, now: cfg.Now, log: cfg.Logger}
+	if d.ageing == 0 {
+		d.ageing = time.Minute
+	}
+	if d.now == nil {
+		d.now = time.Now
+	}
+	seen := make(map[string]bool)
+	for i, a := range cfg.Agents {
+		switch {
+		case a.ID == "":
+			return nil, fmt.Errorf("%w: agent #%d has no id", ErrInvalidRequest, i+1)
+		case seen[a.ID]:
+			return nil, fmt.Errorf("%w: duplicate agent %q", ErrInvalidRequest, a.ID)
+		case a.Capacity < 0:
+			return nil, fmt.Errorf("%w: agent %q: negative capacity", ErrInvalidRequest, a.ID)
+		}
+		seen[a.ID] = true
+		a.Queues = append([]string(nil), a.Queues...)
+		a.Skills = append([]string(nil), a.Skills...)
+		if a.Capacity == 0 {
+			a.Capacity = 1
+		}
+		d.agents = append(d.agents, a)
+		for _, q := range a.Queues {
+			d.byQueue[q] = append(d.byQueue[q], len(d.agents)-1)
+		}
+	}
+	for name, q := range cfg.Queues {
+		switch q.Strategy {
+		case "":
+			q.Strategy = LeastLoaded
+		case LeastLoaded, RoundRobin, LongestIdle, SkillMatch:
+		default:
+			return nil, fmt.Errorf("%w: queue %q: unknown strategy %q", ErrInvalidRequest, name, q.Strategy)
+		}
+		if q.FairnessLimit < 0 || (q.FairnessLimit > 0 && q.FairnessWindow <= 0) {
+			return nil, fmt.Errorf("%w: queue %q: fairness limit needs a positive window", ErrInvalidRequest, name)
+		}
+		d.queues[name] = q
+	}
+	return d, nil
+}
+
+// Outcome is what Route did with a conversation.
+type Outcome string
+
+// Outcomes.
+const (
+	// OutcomeAssigned: Result.AgentID now holds the conversation.
+	OutcomeAssigned Outcome = "assigned"
+	// OutcomeQueued: every eligible agent of the current target is at a limit; the
+	// conversation waits in the holding queue Result.Queue.
+	OutcomeQueued Outcome = "queued"
+	// OutcomeLeaveMessage: the chain reached a leave-a-message step or ran out of
+	// targets; the host should take a message.
+	OutcomeLeaveMessage Outcome = "leave_message"
+	// OutcomeTaken: another replica assigned this waiting conversation first.
+	OutcomeTaken Outcome = "taken"
+)
+
+// Result is the outcome of routing one conversation.
+type Result struct {
+	// Outcome is what happened.
+	Outcome Outcome
+	// AgentID is the assigned agent (OutcomeAssigned only).
+	AgentID string
+	// Queue is the queue assigned from or waited in.
+	Queue string
+	// Waiting is the conversation's updated waiting state; the holding
+	// queue holds it when Outcome is OutcomeQueued.
+	Waiting Waiting
+	// Notes explain the steps taken, such as `skipped "vip": nobody online`.
+	Notes []string
+}
+
+// Route places the conversation w: starting at its current target it skips
+// targets with nobody online, moves past targets whose timeout has expired,
+// and assigns an agent of the first remaining target; when all of that
+// target's eligible agents are at a limit, it parks w in the target's
+// holding queue (OutcomeQueued) instead of forcing it on someone.
+//
+// For a conversation already waiting (w.Queue set, as Drain passes it),
+// Route first checks whether anything changed (a free agent, an expired
+// timeout, nobody online any more); if not, it leaves the entry alone.
+// Otherwise it claims the entry by removing it from the holding queue before
+// assigning, so replicas racing on it handle it once (the losers get
+// OutcomeTaken), and pushes it back if it must keep waiting. A replica that
+// dies between the claim and the push loses the entry; the conversation is
+// then still queued in the host's records and can be routed again.
+func (d *Dispatcher) Route(ctx context.Context, w Waiting) (Result, error) {
+	if w.ConversationID == "" {
+		return Result{}, fmt.Errorf("%w: waiting entry has no conversation id", ErrInvalidRequest)
+	}
+	if len(w.Targets) == 0 {
+		return Result{}, fmt.Errorf("%w: conversation %q has no targets", ErrInvalidRequest, w.ConversationID)
+	}
+	now := d.now()
+	if w.EnqueuedAt.IsZero() {
+		w.EnqueuedAt = now
+	}
+	if w.TargetSince.IsZero() {
+		w.TargetSince = now
+	}
+	if w.Target < 0 {
+		w.Target = 0
+	}
+	w.Targets = cloneTargets(w.Targets)
+	if w.Queue != "" {
+		stay, err := d.unchanged(ctx, w, now)
+		if err != nil {
+			return Result{}, err
+		}
+		if stay {
+			return Result{Outcome: OutcomeQueued, Queue: w.Queue, Waiting: w}, nil
+		}
+		if err := d.store.Remove(ctx, w.Queue, w.ConversationID); err != nil {
+			if errors.Is(err, ErrNotFound) {
+				return Result{Outcome: OutcomeTaken, Waiting: w}, nil
+			}
+			return Result{}, err
+		}
+		w.Queue = ""
+	}
+	return d.place(ctx, w, now)
+}
+
+// unchanged reports whether a waiting conversation would stay where it is:
+// its current target still has eligible online agents, its timeout has not
+// expired, and none of those agents has room.
+func (d *Dispatcher) unchanged(ctx context.Context, w Waiting, now time.Time) (bool, error) {
+	if w.Target >= len(w.Targets) {
+		return false, nil
+	}
+	t := w.Targets[w.Target]
+	if t.LeaveMessage || t.Queue != w.Queue || (t.Timeout > 0 && now.Sub(w.TargetSince) >= t.Timeout) {
+		return false, nil
+	}
+	agents, states, err := d.eligible(ctx, t)
+	if err != nil || len(agents) == 0 {
+		return false, err
+	}
+	for k, st := range states {
+		a := &d.agents[agents[k]]
+		if st.Load < a.Capacity {
+			if c := a.ChannelCapacity[w.Channel]; c == 0 || st.ChannelLoad[w.Channel] < c {
+				return false, nil
+			}
+		}
+	}
+	return true, nil
+}
+
+// place walks w's targets from its current one and assigns, holds or gives
+// up; w is in no holding queue.
+func (d *Dispatcher) place(ctx context.Context, w Waiting, now time.Time) (Result, error) {
+	res := Result{}
+	for i := w.Target; i < len(w.Targets); i++ {
+		t := w.Targets[i]
+		if i != w.Target {
+			w.Target, w.TargetSince = i, now
+		}
+		if t.LeaveMessage {
+			break
+		}
+		agents, states, err := d.eligible(ctx, t)
+		if err != nil {
+			return Result{}, err
+		}
+		if len(agents) == 0 {
+			res.Notes = append(res.Notes, fmt.Sprintf("skipped %q: nobody online%s", t.Queue, skillNote(t.Skills)))
+			continue
+		}
+		if t.Timeout > 0 && now.Sub(w.TargetSince) >= t.Timeout {
+			res.Notes = append(res.Notes, fmt.Sprintf("left %q: waited %v", t.Queue, t.Timeout))
+			continue
+		}
+		qc := d.queueConfig(t.Queue)
+		order, err := d.order(ctx, qc, t, w, agents, states)
+		if err != nil {
+			return Result{}, err
+		}
+		for _, k := range order {
+			a := &d.agents[agents[k]]
+			ok, err := d.store.TryAssign(ctx, AssignRequest{
+				AgentID: a.ID, ConversationID: w.ConversationID, Channel: w.Channel,
+				Capacity: a.Capacity, ChannelCapacity: a.ChannelCapacity[w.Channel],
+				FairnessLimit: qc.FairnessLimit, FairnessWindow: qc.FairnessWindow, Now: now,
+			})
+			if err != nil {
+				return Result{}, err
+			}
+			if !ok {
+				continue
+			}
+			res.Outcome, res.AgentID, res.Queue, res.Waiting = OutcomeAssigned, a.ID, t.Queue, w
+			res.Notes = append(res.Notes, fmt.Sprintf("assigned %q from %q (%s)", a.ID, t.Queue, qc.Strategy))
+			if d.log != nil {
+				d.log.DebugContext(ctx, "routing: assigned", "conversation", w.ConversationID, "agent", a.ID, "queue", t.Queue)
+			}
+			return res, nil
+		}
+		// Everyone eligible is at a limit: hold here.
+		w.Queue = t.Queue
+		if err := d.store.Push(ctx, w); err != nil {
+			return Result{}, err
+		}
+		res.Notes = append(res.Notes, fmt.Sprintf("holding in %q: all %d eligible online agent(s) at a limit", t.Queue, len(agents)))
+		res.Outcome, res.Queue, res.Waiting = OutcomeQueued, t.Queue, w
+		return res, nil
+	}
+	res.Notes = append(res.Notes, "leave a message")
+	res.Outcome, res.Waiting = OutcomeLeaveMessage, w
+	return res, nil
+}
+
+func skillNote(skills []string) string {
+	if len(skills) == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" with skills %q", skills)
+}
+
+func (d *Dispatcher) queueConfig(name string) QueueConfig {
+	qc, ok := d.queues[name]
+	if !ok || qc.Strategy == "" {
+		qc.Strategy = LeastLoaded
+	}
+	return qc
+}
+
+// eligible returns the roster indexes of the online agents of t's queue who
+// have t's skills, with their states (parallel).
+func (d *Dispatcher) eligible(ctx context.Context, t Target) ([]int, []AgentState, error) {
+	var idx []int
+	var ids []string
+	for _, i := range d.byQueue[t.Queue] {
+		if hasAll(d.agents[i].Skills, t.Skills) {
+			idx = append(idx, i)
+			ids = append(ids, d.agents[i].ID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil, nil
+	}
+	states, err := d.store.AgentStates(ctx, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(states) != len(ids) {
+		return nil, nil, fmt.Errorf("routing: store returned %d agent states for %d agents", len(states), len(ids))
+	}
+	k := 0
+	for j := range idx {
+		if states[j].Presence == Online {
+			idx[k], states[k] = idx[j], states[j]
+			k++
+		}
+	}
+	return idx[:k], states[:k], nil
+}
+
+func hasAll(have, want []string) bool {
+	for _, w := range want {
+		if !contains(have, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// order returns positions into agents in the order to try them.
+func (d *Dispatcher) order(ctx context.Context, qc QueueConfig, t Target, w Waiting, agents []int, states []AgentState) ([]int, error) {
+	n := len(agents)
+	pos := make([]int, n)
+	for i := range pos {
+		pos[i] = i
+	}
+	less := func(a, b int) bool { return d.agents[agents[a]].ID < d.agents[agents[b]].ID }
+	leastLoaded := func(a, b int) bool {
+		if states[a].Load != states[b].Load {
+			return states[a].Load < states[b].Load
+		}
+		if !states[a].IdleSince.Equal(states[b].IdleSince) {
+			return idleKey(states[a]).Before(idleKey(states[b]))
+		}
+		return less(a, b)
+	}
+	switch qc.Strategy {
+	case RoundRobin:
+		sort.Slice(pos, func(i, j int) bool { return less(pos[i], pos[j]) })
+		turn, err := d.store.NextTurn(ctx, t.Queue)
+		if err != nil {
+			return nil, err
+		}
+		s := int((turn - 1) % uint64(n))
+		pos = append(pos[s:], pos[:s]...)
+	case LongestIdle:
+		sort.Slice(pos, func(i, j int) bool {
+			a, b := states[pos[i]], states[pos[j]]
+			if (a.Load == 0) != (b.Load == 0) {
+				return a.Load == 0
+			}
+			if a.Load == 0 {
+				if !a.IdleSince.Equal(b.IdleSince) {
+					return idleKey(a).Before(idleKey(b))
+				}
+			} else if !a.LastAssigned.Equal(b.LastAssigned) {
+				return a.LastAssigned.Before(b.LastAssigned)
+			}
+			return less(pos[i], pos[j])
+		})
+	case SkillMatch:
+		sort.Slice(pos, func(i, j int) bool {
+			ei := len(d.agents[agents[pos[i]]].Skills)
+			ej := len(d.agents[agents[pos[j]]].Skills)
+			if ei != ej {
+				return ei < ej
+			}
+			return leastLoaded(pos[i], pos[j])
+		})
+	default:
+		sort.Slice(pos, func(i, j int) bool { return leastLoaded(pos[i], pos[j]) })
+	}
+	if qc.Sticky && w.PreviousAgent != "" {
+		for k, p := range pos {
+			if d.agents[agents[p]].ID == w.PreviousAgent {
+				copy(pos[1:k+1], pos[:k])
+				pos[0] = p
+				break
+			}
+		}
+	}
+	return pos, nil
+}
+
+// idleKey orders idle times; a zero IdleSince (never idle) sorts last.
+func idleKey(s AgentState) time.Time {
+	if s.IdleSince.IsZero() {
+		return time.Unix(1<<40, 0)
+	}
+	return s.IdleSince
+}
+
+// EffectivePriority is w's priority with ageing at now: Priority plus one for
+// every AgeingStep waited.
+func (d *Dispatcher) EffectivePriority(w Waiting, now time.Time) int {
+	if d.ageing < 0 || now.Before(w.EnqueuedAt) {
+		return w.Priority
+	}
+	return w.Priority + int(now.Sub(w.EnqueuedAt)/d.ageing)
+}
+
+// Drain routes the conversations waiting in queue, highest effective
+// priority first (ties: longest waiting), after capacity frees up or to
+// move conversations whose target timed out. Call it after Release and
+// periodically. It returns the results of the conversations that left the
+// queue (assigned, moved on, leave-a-message or taken by another replica).
+func (d *Dispatcher) Drain(ctx context.Context, queue string) ([]Result, error) {
+	ws, err := d.store.Waiting(ctx, queue)
+	if err != nil {
+		return nil, err
+	}
+	now := d.now()
+	sort.Slice(ws, func(i, j int) bool {
+		pi, pj := d.EffectivePriority(ws[i], now), d.EffectivePriority(ws[j], now)
+		if pi != pj {
+			return pi > pj
+		}
+		if !ws[i].EnqueuedAt.Equal(ws[j].EnqueuedAt) {
+			return ws[i].EnqueuedAt.Before(ws[j].EnqueuedAt)
+		}
+		return ws[i].ConversationID < ws[j].ConversationID
+	})
+	var out []Result
+	for _, w := range ws {
+		r, err := d.Route(ctx, w)
+		if err != nil {
+			return out, err
+		}
+		if r.Outcome != OutcomeQueued || r.Queue != queue {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// Tick drains every queue the roster or the queue configuration names, in
+// name order. Call it periodically (for example every few seconds) so that
+// target timeouts move waiting conversations on.
+func (d *Dispatcher) Tick(ctx context.Context) ([]Result, error) {
+	names := make([]string, 0, len(d.byQueue))
+	seen := make(map[string]bool)
+	for q := range d.byQueue {
+		names, seen[q] = append(names, q), true
+	}
+	for q := range d.queues {
+		if !seen[q] {
+			names = append(names, q)
+		}
+	}
+	sort.Strings(names)
+	var out []Result
+	for _, q := range names {
+		rs, err := d.Drain(ctx, q)
+		out = append(out, rs...)
+		if err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,161 @@
+package routing_test
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/kefu-go/kefu/routing"
+)
+
+// supportRules is the rule set of the examples: complaints to a person at
+// once, diamond members to a senior agent with a VIP greeting, refunds to
+// after-sales, new users to the bot first.
+func supportRules() *routing.RuleSet {
+	rs, err := routing.Compile(routing.Config{
+		Name: "support",
+		Rules: []routing.Rule{
+			{Name: "complaint", Priority: 100, When: routing.AnyKeyword("投诉", "骗子", "举报"),
+				Then: routing.Action{Queue: "complaints", Handling: routing.Human, TicketIntent: "complaint"}},
+			{Name: "diamond", Priority: 90, When: routing.MemberLevelAtLeast(8),
+				Then: routing.Action{
+					Targets: []routing.Target{
+						{Queue: "vip", Timeout: time.Minute, Skills: []string{"senior"}},
+						{Queue: "general"},
+						{LeaveMessage: true},
+					},
+					Priority: 10, Handling: routing.Human, AddTags: []string{"vip"},
+					Greeting: "尊敬的钻石会员，专属客服将优先为您服务",
+				}},
+			{Name: "refund", Priority: 50, When: routing.AnyKeyword("退款", "退货"),
+				Then: routing.Action{Queue: "after-sales", TicketIntent: "refund"}},
+			{Name: "new-user", Priority: 10, When: routing.IsFirstContact(true),
+				Then: routing.Action{Queue: "general", Handling: routing.BotFirst, Greeting: "欢迎关注！"}},
+		},
+		Default: &routing.Action{Queue: "general", Handling: routing.BotFirst},
+	}, routing.Env{})
+	if err != nil {
+		panic(err) // a fixed, valid rule set
+	}
+	return rs
+}
+
+// A rule set routes each message and explains why.
+func Example() {
+	rs := supportRules()
+	for _, in := range []routing.Input{
+		{Text: "我要退款"},
+		{Text: "你好", MemberLevel: 9},
+		{Text: "投诉：你们骗子", MemberLevel: 9},
+		{Text: "在吗", FirstContact: true},
+	} {
+		d := rs.Decide(in)
+		fmt.Printf("» %s\n%s\n", in.Text, d.Explain())
+	}
+	// Output:
+	// » 我要退款
+	// matched rule "refund" (priority 50) in rule set "support"
+	//     ✓ when.keywords: keywords any contains ["退款" "退货"]: found "退款"
+	// rejected candidates:
+	//   rule "diamond" (priority 90)
+	//     ✗ when.member_level: member level >= 8: level 0
+	// skipped 1 other rule(s): none of the keywords they require occurs in the text
+	// action: queue "after-sales", ticket "refund"
+	//
+	// » 你好
+	// matched rule "diamond" (priority 90) in rule set "support"
+	//     ✓ when.member_level: member level >= 8: level 9
+	// skipped 1 other rule(s): none of the keywords they require occurs in the text
+	// action: targets "vip" up to 1m0s (skills ["senior"]) → "general" → leave a message, priority 10, human, greeting "尊敬的钻石会员，专属客服将优先为您服务", add tags ["vip"]
+	//
+	// » 投诉：你们骗子
+	// matched rule "complaint" (priority 100) in rule set "support"
+	//     ✓ when.keywords: keywords any contains ["投诉" "骗子" "举报"]: found "投诉"
+	// action: queue "complaints", human, ticket "complaint"
+	//
+	// » 在吗
+	// matched rule "new-user" (priority 10) in rule set "support"
+	//     ✓ when.first_contact: first contact is true: first contact true
+	// rejected candidates:
+	//   rule "diamond" (priority 90)
+	//     ✗ when.member_level: member level >= 8: level 0
+	// skipped 2 other rule(s): none of the keywords they require occurs in the text
+	// action: queue "general", bot_first, greeting "欢迎关注！"
+}
+
+// The bot hands a diamond member to a senior agent; the agent receives the
+// whole transcript (the image by media ID), the bot's answers, the routing
+// explanation and the customer's tags.
+func Example_handoff() {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	store := new(routing.MemoryStore)
+	disp, err := routing.NewDispatcher(routing.DispatcherConfig{
+		Store: store,
+		Agents: []routing.Agent{
+			{ID: "li", Queues: []string{"vip", "general"}, Skills: []string{"senior"}, Capacity: 3},
+			{ID: "wang", Queues: []string{"general"}, Capacity: 5},
+		},
+		Now: func() time.Time { return now },
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	_ = store.SetPresence(ctx, "li", routing.Online, now)
+	_ = store.SetPresence(ctx, "wang", routing.Online, now)
+
+	conv := routing.NewConversation("openid-1", "wx-app", now)
+	conv, _ = conv.Append(routing.Entry{From: routing.SenderCustomer, Kind: routing.KindText, Text: "订单有问题"}, now)
+	conv, _ = conv.Append(routing.Entry{From: routing.SenderBot, Kind: routing.KindText, Text: "请发一下订单截图"}, now)
+	conv, _ = conv.Append(routing.Entry{From: routing.SenderCustomer, Kind: routing.KindImage, MediaID: "media-42"}, now)
+
+	d := supportRules().Decide(routing.Input{Text: "订单有问题", MemberLevel: 9, Time: now})
+	conv, _ = conv.Route(d, now)
+	conv, _ = conv.Enqueue(d.Queue(), now)
+	res, err := disp.Route(ctx, routing.Waiting{
+		ConversationID: conv.ID, CustomerID: conv.CustomerID, Channel: conv.Channel,
+		Priority: d.Action.Priority, Targets: d.Action.Chain(),
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(res.Outcome, res.AgentID, "from", res.Queue)
+	conv, h, err := conv.Assign(res.AgentID, now)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println("state:", conv.State, "greeting:", d.Action.Greeting)
+	for _, e := range h.Transcript {
+		fmt.Printf("  %s: %s%s\n", e.From, e.Text, e.MediaID)
+	}
+	fmt.Println("bot answers:", len(h.BotAnswers), "tags:", h.Tags)
+	fmt.Println("routing:", d.String())
+	// Output:
+	// assigned li from vip
+	// state: serving greeting: 尊敬的钻石会员，专属客服将优先为您服务
+	//   customer: 订单有问题
+	//   bot: 请发一下订单截图
+	//   customer: media-42
+	// bot answers: 1 tags: [vip]
+	// routing: rule "diamond" → targets "vip" up to 1m0s (skills ["senior"]) → "general" → leave a message, priority 10, human, greeting "尊敬的钻石会员，专属客服将优先为您服务", add tags ["vip"]
+}
+
+// Verify is the pre-launch check: run sample messages with their expected
+// queues through a rule set and report each mismatch with its explanation.
+func ExampleVerify() {
+	report := routing.Verify(supportRules(), []routing.Case{
+		{Input: routing.Input{Text: "我要退款"}, WantQueue: "after-sales"},
+		{Input: routing.Input{Text: "投诉建议：希望多上新品"}, WantQueue: "feedback"},
+	})
+	fmt.Print(report)
+	// Output:
+	// 2 case(s), 1 mismatch(es)
+	//
+	// MISMATCH "投诉建议：希望多上新品": queue "complaints", want "feedback"
+	//   matched rule "complaint" (priority 100) in rule set "support"
+	//       ✓ when.keywords: keywords any contains ["投诉" "骗子" "举报"]: found "投诉"
+	//   action: queue "complaints", human, ticket "complaint"
+}

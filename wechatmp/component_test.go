@@ -1,0 +1,63 @@
+package wechatmp_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/kefu-go/kefu/wechatmp"
+	"github.com/kefu-go/kefu/wechatmp/mptest"
+)
+
+func TestThirdPartyPlatformTokens(t *testing.T) {
+	srv := clientTestServer(t, mptest.Config{})
+	ctx := context.Background()
+	store := &wechatmp.MemoryComponentStore{Now: srv.Clock.Now}
+	component := &wechatmp.CachedTokenSource{
+		Base: &wechatmp.ComponentTokenSource{ComponentAppID: srv.ComponentAppID(), ComponentAppSecret: "component-secret",
+			Store: store, BaseURL: srv.URL, Now: srv.Clock.Now},
+		Key: "component:" + srv.ComponentAppID(), Now: srv.Clock.Now,
+	}
+	// No ticket pushed yet.
+	if _, err := component.Token(ctx); err == nil {
+		t.Fatal("want an error before the first component_verify_ticket")
+	}
+	ticket := srv.PushVerifyTicket()
+	if err := component.Base.(*wechatmp.ComponentTokenSource).SetVerifyTicket(ctx, ticket, srv.Clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	const authorizer = "wxauthorizer01"
+	refresh := srv.Authorize(authorizer)
+	auth := &wechatmp.AuthorizerTokenSource{ComponentAppID: srv.ComponentAppID(), AuthorizerAppID: authorizer,
+		Component: component, Store: store, BaseURL: srv.URL, Now: srv.Clock.Now}
+	if _, err := auth.Token(ctx); !errors.Is(err, wechatmp.ErrNotFound) {
+		t.Fatalf("without refresh token: %v", err)
+	}
+	if err := auth.SetRefreshToken(ctx, refresh); err != nil {
+		t.Fatal(err)
+	}
+	c, err := wechatmp.NewClient(wechatmp.Config{AppID: authorizer, BaseURL: srv.URL, Now: srv.Clock.Now,
+		Tokens: &wechatmp.CachedTokenSource{Base: auth, Key: "authorizer:" + authorizer, Now: srv.Clock.Now}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.UserInfo(ctx, "o_x", ""); err != nil {
+		t.Fatal(err)
+	}
+	// The refresh token rotated and was stored: the next refresh (after expiry) works.
+	stored, _ := store.Get(ctx, wechatmp.AuthorizerRefreshKey(srv.ComponentAppID(), authorizer))
+	if stored == refresh || stored == "" {
+		t.Fatalf("refresh token not rotated: %q", stored)
+	}
+	srv.Clock.Advance(3 * time.Hour)
+	// The ticket expired after 12 h? Not yet (3 h): component token refreshes too.
+	if _, err := c.UserInfo(ctx, "o_x", ""); err != nil {
+		t.Fatal(err)
+	}
+	// 13 hours without a new ticket: the component token cannot be renewed.
+	srv.Clock.Advance(13 * time.Hour)
+	if _, err := c.UserInfo(ctx, "o_x", ""); err == nil {
+		t.Fatal("want an error with an expired ticket")
+	}
+}

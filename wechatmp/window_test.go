@@ -1,0 +1,331 @@
+package wechatmp_test
+
+import (
+	"context"
+	"encoding/xml"
+	"errors"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/kefu-go/kefu/wechatmp"
+	"github.com/kefu-go/kefu/wechatmp/mptest"
+)
+
+// windowTestFeeder is a minimal plaintext callback handler for these tests: it
+// feeds the Window as the real Handler does, and answers "success".
+func windowTestFeeder(appID string, rec wechatmp.InteractionRecorder) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var m struct {
+			FromUserName string
+			CreateTime   int64
+			MsgType      wechatmp.MsgType
+			Event        wechatmp.EventType
+		}
+		if err := xml.NewDecoder(r.Body).Decode(&m); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		if k := wechatmp.InteractionOf(m.MsgType, m.Event); k != wechatmp.InteractionNone {
+			_ = rec.RecordInteraction(r.Context(), appID, m.FromUserName, k, time.Unix(m.CreateTime, 0))
+		}
+		_, _ = w.Write([]byte("success"))
+	})
+}
+
+func windowTestSetup(t *testing.T) (*mptest.Server, *wechatmp.Window, *wechatmp.Client) {
+	t.Helper()
+	srv := clientTestServer(t, mptest.Config{})
+	win := wechatmp.NewWindow(nil, srv.Clock.Now)
+	srv.SetCallback(windowTestFeeder(srv.AppID(), win))
+	c := clientTestNew(t, srv, func(c *wechatmp.Config) { c.Window = win })
+	return srv, win, c
+}
+
+func TestWindowStatusString(t *testing.T) {
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	st := wechatmp.OpenWindow(wechatmp.InteractionMessage, at)
+	st.Used = 2
+	cases := []struct {
+		now  time.Time
+		want string
+	}{
+		{at, "3 left, closes in 48h"},
+		{at.Add(43 * time.Hour), "3 left, closes in 5h"},
+		{at.Add(48*time.Hour - 90*time.Second), "3 left, closes in 1m"},
+		{at.Add(48*time.Hour - 40*time.Second), "3 left, closes in 40s"},
+		{at.Add(50 * time.Hour), "closed 2h ago"},
+	}
+	for _, c := range cases {
+		if got := st.Status(c.now).String(); got != c.want {
+			t.Errorf("at +%v: %q, want %q", c.now.Sub(at), got, c.want)
+		}
+	}
+	if got := (wechatmp.WindowState{}).Status(at).String(); got != "closed" {
+		t.Errorf("never opened: %q", got)
+	}
+	menu := wechatmp.OpenWindow(wechatmp.InteractionMenu, at)
+	if s := menu.Status(at.Add(30 * time.Second)); s.Left != 3 || !s.CanSend() || s.String() != "3 left, closes in 30s" {
+		t.Errorf("menu window: %+v %q", s, s)
+	}
+	if s := menu.Status(at.Add(time.Minute)); s.CanSend() {
+		t.Errorf("menu window open after 1 min: %+v", s)
+	}
+}
+
+func TestWindowRefreshNeverAccumulates(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	win := wechatmp.NewWindow(nil, func() time.Time { return now })
+	if err := win.RecordInteraction(ctx, "app", "u", wechatmp.InteractionMessage, now); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if _, err := win.Reserve(ctx, "app", "u"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The same interaction recorded twice (a retried push) changes nothing.
+	_ = win.RecordInteraction(ctx, "app", "u", wechatmp.InteractionMessage, now)
+	if s, _ := win.Status(ctx, "app", "u"); s.Left != 2 {
+		t.Fatalf("left after duplicate record = %d, want 2", s.Left)
+	}
+	// A new message resets to 5 (not 2+5) and 48 h from now.
+	now = now.Add(47 * time.Hour)
+	_ = win.RecordInteraction(ctx, "app", "u", wechatmp.InteractionMessage, now)
+	if s, _ := win.Status(ctx, "app", "u"); s.Left != 5 || !s.ClosesAt.Equal(now.Add(48*time.Hour)) {
+		t.Fatalf("after refresh: %+v", s)
+	}
+	// An older interaction delivered late is ignored.
+	_ = win.RecordInteraction(ctx, "app", "u", wechatmp.InteractionFollow, now.Add(-time.Hour))
+	if s, _ := win.Status(ctx, "app", "u"); s.Kind != wechatmp.InteractionMessage {
+		t.Fatalf("older interaction replaced the window: %+v", s)
+	}
+	// A menu tap refreshes to its own quota: 3 sends within 1 minute.
+	now = now.Add(time.Second)
+	_ = win.RecordInteraction(ctx, "app", "u", wechatmp.InteractionMenu, now)
+	if s, _ := win.Status(ctx, "app", "u"); s.Left != 3 || s.String() != "3 left, closes in 1m" {
+		t.Fatalf("after menu: %+v %q", s, s)
+	}
+	if err := win.RecordInteraction(ctx, "app", "u", wechatmp.InteractionNone, now); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestClientWindowGuard(t *testing.T) {
+	srv, win, c := windowTestSetup(t)
+	ctx := context.Background()
+	user := srv.User("o_alice")
+	if _, err := user.SendText(ctx, "hello"); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := win.Status(ctx, srv.AppID(), "o_alice"); s.String() != "5 left, closes in 48h" {
+		t.Fatalf("status = %q", s)
+	}
+	for i := range 5 {
+		if err := c.SendText(ctx, "o_alice", "answer"); err != nil {
+			t.Fatalf("send %d: %v", i+1, err)
+		}
+	}
+	calls := srv.Calls("/cgi-bin/message/custom/send")
+	err := c.SendText(ctx, "o_alice", "sixth")
+	if !errors.Is(err, wechatmp.ErrWindowQuota) {
+		t.Fatalf("6th send: %v, want ErrWindowQuota", err)
+	}
+	if srv.Calls("/cgi-bin/message/custom/send") != calls {
+		t.Fatal("6th send reached the network")
+	}
+	// 49 hours later the window is closed; refused locally too.
+	if _, err := user.SendText(ctx, "again"); err != nil {
+		t.Fatal(err)
+	}
+	srv.Clock.Advance(49 * time.Hour)
+	if err := c.SendText(ctx, "o_alice", "late"); !errors.Is(err, wechatmp.ErrWindowClosed) {
+		t.Fatalf("after 49h: %v, want ErrWindowClosed", err)
+	}
+	if srv.Calls("/cgi-bin/message/custom/send") != calls {
+		t.Fatal("send to a closed window reached the network")
+	}
+	if got := len(srv.SentTo("o_alice")); got != 5 {
+		t.Fatalf("platform delivered %d, want 5", got)
+	}
+}
+
+func TestClientWindowReleaseAndRecord(t *testing.T) {
+	srv, win, c := windowTestSetup(t)
+	ctx := context.Background()
+	if _, err := srv.User("o_bob").SendText(ctx, "hi"); err != nil {
+		t.Fatal(err)
+	}
+	left := func() int {
+		s, err := win.Status(ctx, srv.AppID(), "o_bob")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s.Left
+	}
+	// An API error proves non-delivery: the send is given back.
+	srv.FailNext("/cgi-bin/message/custom/send", 40003)
+	if err := c.SendText(ctx, "o_bob", "x"); err == nil {
+		t.Fatal("want error")
+	}
+	if got := left(); got != 5 {
+		t.Fatalf("left after refused send = %d, want 5", got)
+	}
+	// -1 may have been delivered: not retried, the send stays spent.
+	calls := srv.Calls("/cgi-bin/message/custom/send")
+	srv.FailNext("/cgi-bin/message/custom/send", -1)
+	if err := c.SendText(ctx, "o_bob", "x"); !errors.Is(err, wechatmp.ErrSystemBusy) {
+		t.Fatalf("err = %v, want ErrSystemBusy", err)
+	}
+	if srv.Calls("/cgi-bin/message/custom/send")-calls != 1 {
+		t.Fatal("custom send was retried on -1")
+	}
+	if got := left(); got != 4 {
+		t.Fatalf("left after -1 = %d, want 4", got)
+	}
+	// A rejected token is refreshed and the send retried once, using one send.
+	srv.FailNext("/cgi-bin/message/custom/send", 42001)
+	if err := c.SendText(ctx, "o_bob", "y"); err != nil {
+		t.Fatal(err)
+	}
+	if got := left(); got != 3 {
+		t.Fatalf("left after token retry = %d, want 3", got)
+	}
+	// WeChat's 45047 is recorded: the window is spent locally.
+	srv.FailNext("/cgi-bin/message/custom/send", 45047)
+	if err := c.SendText(ctx, "o_bob", "z"); !errors.Is(err, wechatmp.ErrWindowQuota) {
+		t.Fatalf("err = %v", err)
+	}
+	if got := left(); got != 0 {
+		t.Fatalf("left after 45047 = %d, want 0", got)
+	}
+	// WeChat's 45015 closes the window locally (e.g. the window opened on a
+	// push the platform did not count).
+	_ = win.RecordInteraction(ctx, srv.AppID(), "o_carol", wechatmp.InteractionMessage, srv.Clock.Now())
+	if err := c.SendText(ctx, "o_carol", "hi"); !errors.Is(err, wechatmp.ErrWindowClosed) {
+		t.Fatalf("err = %v, want 45015", err)
+	}
+	if s, _ := win.Status(ctx, srv.AppID(), "o_carol"); s.Open {
+		t.Fatalf("window still open after 45015: %q", s)
+	}
+	// A non-follower: 43004, no window spent.
+	dave := srv.User("o_dave")
+	_, _ = dave.SendText(ctx, "hi")
+	_, _ = dave.Unfollow(ctx)
+	_ = win.RecordInteraction(ctx, srv.AppID(), "o_dave", wechatmp.InteractionMessage, srv.Clock.Now())
+	if err := c.SendText(ctx, "o_dave", "hi"); !errors.Is(err, wechatmp.ErrNotFollowing) {
+		t.Fatalf("err = %v, want ErrNotFollowing", err)
+	}
+	if s, _ := win.Status(ctx, srv.AppID(), "o_dave"); s.Left != 5 {
+		t.Fatalf("left = %d, want 5", s.Left)
+	}
+}
+
+func TestClientWindowReleaseOnTransportError(t *testing.T) {
+	srv, win, _ := windowTestSetup(t)
+	ctx := context.Background()
+	_, _ = srv.User("o_eve").SendText(ctx, "hi")
+	dead := mptest.NewServer(mptest.Config{})
+	dead.Close()
+	c := clientTestNew(t, srv, func(c *wechatmp.Config) {
+		c.Window = win
+		c.Tokens = wechatmp.StaticTokenSource{Value: "t", ExpiresAt: srv.Clock.Now().Add(time.Hour)}
+		c.BaseURL = dead.URL // connection refused: never written
+	})
+	if err := c.SendText(ctx, "o_eve", "x"); err == nil {
+		t.Fatal("want a transport error")
+	}
+	if s, _ := win.Status(ctx, srv.AppID(), "o_eve"); s.Left != 5 {
+		t.Fatalf("left = %d, want 5 (reservation given back)", s.Left)
+	}
+}
+
+func TestWindowSharedByReplicasNeverOversends(t *testing.T) {
+	srv := clientTestServer(t, mptest.Config{})
+	store := &wechatmp.MemoryWindowStore{}
+	tokens := &wechatmp.MemoryTokenStore{Now: srv.Clock.Now}
+	var clients []*wechatmp.Client
+	for range 2 {
+		win := wechatmp.NewWindow(store, srv.Clock.Now)
+		clients = append(clients, clientTestNew(t, srv, func(c *wechatmp.Config) { c.Window = win; c.TokenStore = tokens }))
+	}
+	srv.SetCallback(windowTestFeeder(srv.AppID(), wechatmp.NewWindow(store, srv.Clock.Now)))
+	ctx := context.Background()
+	if _, err := srv.User("o_f").SendText(ctx, "hi"); err != nil {
+		t.Fatal(err)
+	}
+	var ok, quota atomic.Int32
+	var wg sync.WaitGroup
+	for i := range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := clients[i%2].SendText(ctx, "o_f", "agent answer")
+			switch {
+			case err == nil:
+				ok.Add(1)
+			case errors.Is(err, wechatmp.ErrWindowQuota):
+				quota.Add(1)
+			default:
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if ok.Load() != 5 || quota.Load() != 15 {
+		t.Fatalf("ok=%d quota=%d, want 5 and 15", ok.Load(), quota.Load())
+	}
+	if n := srv.Calls("/cgi-bin/message/custom/send"); n != 5 {
+		t.Fatalf("platform saw %d sends, want 5", n)
+	}
+}
+
+func TestSenderFallsBackOutsideWindow(t *testing.T) {
+	srv, _, c := windowTestSetup(t)
+	ctx := context.Background()
+	_, _ = srv.User("o_g").SendText(ctx, "where is my order?")
+	sender := &wechatmp.Sender{Client: c}
+	notice := wechatmp.Notice{
+		Custom:   wechatmp.CustomMessage{ToUser: "o_g", Text: &wechatmp.CustomText{Content: "Your order shipped"}},
+		Template: &wechatmp.TemplateMessage{TemplateID: "TPL_SHIPPED", Data: map[string]wechatmp.TemplateValue{"first": {Value: "Your order shipped"}}},
+	}
+	ch, err := sender.Send(ctx, notice)
+	if err != nil || ch != wechatmp.ChannelCustom {
+		t.Fatalf("inside window: %v, %v", ch, err)
+	}
+	srv.Clock.Advance(49 * time.Hour)
+	ch, err = sender.Send(ctx, notice)
+	if err != nil || ch != wechatmp.ChannelTemplate {
+		t.Fatalf("outside window: %v, %v", ch, err)
+	}
+	sent := srv.SentTo("o_g")
+	if len(sent) != 2 || sent[0].API != "custom" || sent[1].API != "template" || sent[1].TemplateID != "TPL_SHIPPED" {
+		t.Fatalf("sent = %+v", sent)
+	}
+	// Subscription fallback, refused by the user: the error says so.
+	notice.Template = nil
+	notice.Subscription = &wechatmp.SubscribeMessage{TemplateID: "SUB_REFUND", Data: map[string]wechatmp.SubscribeValue{"thing1": {Value: "refund"}}}
+	if _, err := sender.Send(ctx, notice); !errors.Is(err, wechatmp.ErrSubscriptionRefused) || !errors.Is(err, wechatmp.ErrWindowClosed) {
+		t.Fatalf("err = %v", err)
+	}
+	srv.AllowSubscription("o_g", "SUB_REFUND", 1)
+	if ch, err := sender.Send(ctx, notice); err != nil || ch != wechatmp.ChannelSubscription {
+		t.Fatalf("subscription: %v, %v", ch, err)
+	}
+	// No fallback at all: the window error.
+	notice.Subscription = nil
+	if ch, err := sender.Send(ctx, notice); ch != wechatmp.ChannelNone || !errors.Is(err, wechatmp.ErrWindowClosed) {
+		t.Fatalf("no fallback: %v, %v", ch, err)
+	}
+	// A host fallback.
+	notice.Fallback = func(context.Context) (wechatmp.Channel, error) { return wechatmp.ChannelFallback, nil }
+	if ch, err := sender.Send(ctx, notice); ch != wechatmp.ChannelFallback || err != nil {
+		t.Fatalf("host fallback: %v, %v", ch, err)
+	}
+	if wechatmp.ChannelTemplate.String() != "template" {
+		t.Fatal(wechatmp.ChannelTemplate.String())
+	}
+}
