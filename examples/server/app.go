@@ -19,8 +19,10 @@ type stores struct {
 	Dedup  wechatmp.DedupStore
 	Window wechatmp.WindowStore
 	Token  wechatmp.TokenStore
-	Name   string // which backend, for the start-up log line
-	Close  func()
+	Name   string // which backend, for the start-up log line and /healthz
+	// Ping reports whether the shared backends answer; nil for memory.
+	Ping  func(ctx context.Context) error
+	Close func()
 }
 
 func memoryStores() stores {
@@ -79,6 +81,16 @@ func newApp(cfg config, st stores, log *slog.Logger, now func() time.Time) (*app
 	a.mux.Handle(cfg.Path, a.handler)
 	a.mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
+		if st.Ping != nil {
+			ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+			defer cancel()
+			if err := st.Ping(ctx); err != nil {
+				a.log.Warn("health check: store unreachable", "stores", st.Name, "err", err)
+				w.WriteHeader(http.StatusServiceUnavailable)
+				fmt.Fprintf(w, `{"status":"unavailable","stores":%q}`, st.Name)
+				return
+			}
+		}
 		fmt.Fprintf(w, `{"status":"ok","stores":%q,"kb_entries":%d}`, st.Name, len(a.kb.Export().Entries))
 	})
 	return a, nil

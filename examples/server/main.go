@@ -20,6 +20,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
 
 func main() {
@@ -56,7 +57,7 @@ func serve(ctx context.Context, getenv func(string) string, logOut io.Writer, re
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: a, ReadHeaderTimeout: 5_000_000_000, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	srv := &http.Server{Handler: a, ReadHeaderTimeout: 5 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
 	log.Info("listening", "addr", ln.Addr().String(), "path", cfg.Path, "stores", st.Name,
 		"mode", map[bool]string{true: "encrypted", false: "plaintext"}[len(cfg.AESKeys) > 0], "api_client", a.client != nil)
 	if ready != nil {

@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -141,4 +143,36 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.w.Write(p)
+}
+
+// TestHealthReportsUnreachableStore checks that /healthz answers 503 when a
+// shared store does not answer, so a load balancer takes the replica out.
+func TestHealthReportsUnreachableStore(t *testing.T) {
+	cfg, err := configFromEnv(env(map[string]string{"KEFU_APP_ID": "wx1", "KEFU_TOKEN": "t"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		ping func(context.Context) error
+		want int
+	}{
+		{"up", func(context.Context) error { return nil }, http.StatusOK},
+		{"down", func(context.Context) error { return errors.New("dial tcp: connection refused") }, http.StatusServiceUnavailable},
+	} {
+		st := memoryStores()
+		st.Name, st.Ping = "redis", tc.ping
+		a, err := newApp(cfg, st, slog.New(slog.NewTextHandler(io.Discard, nil)), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := httptest.NewRecorder()
+		a.mux.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/healthz", nil))
+		if rec.Code != tc.want || !strings.Contains(rec.Body.String(), `"stores":"redis"`) {
+			t.Errorf("%s: %d %s", tc.name, rec.Code, rec.Body.String())
+		}
+		if strings.Contains(rec.Body.String(), "connection refused") {
+			t.Errorf("%s: health body leaks the error: %s", tc.name, rec.Body.String())
+		}
+	}
 }
