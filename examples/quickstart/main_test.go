@@ -22,7 +22,7 @@ func TestQuickstart(t *testing.T) {
 	}
 	out := first.String()
 	for _, want := range []string{
-		"公众号        门店营业时间为每天 9:00–21:00",                     // 1. the bot answers
+		"公众号     门店营业时间为每天 9:00–21:00",                        // 1. the bot answers
 		"assigned to bob in queue \"after_sales\"",            // 2. routed to after-sales
 		"ticket RF-0001: refund by system:finance → refunded", // 2. through finance
 		"退款已完成，款项将按原支付方式退回，请注意查收。 (custom)",                   // 2. pushed to the user

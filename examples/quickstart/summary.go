@@ -30,7 +30,7 @@ func (d *deployment) summary(ctx context.Context) error {
 	})
 	p.printf("Volume by category:\n")
 	for _, c := range vol {
-		p.printf("  %-20s %d\n", c.name, c.n)
+		p.printf("  %s %d\n", pad(c.name, 20), c.n)
 	}
 
 	rep := d.kb.Stats().Report(5)
@@ -38,7 +38,7 @@ func (d *deployment) summary(ctx context.Context) error {
 		rep.Questions, rep.Answered, rep.Human, rep.Unanswered)
 	p.printf("Top questions:\n")
 	for _, e := range rep.TopEntries {
-		p.printf("  %-14s answered %d, suggested %d\n", e.Question, e.Answered, e.Suggested)
+		p.printf("  %s answered %d, suggested %d\n", pad(e.Question, 14), e.Answered, e.Suggested)
 	}
 	p.printf("Unanswered questions:\n")
 	if len(rep.TopMisses) == 0 {
