@@ -175,7 +175,11 @@ func (c *Crypter) unwrap(buf []byte) ([]byte, error) {
 	}
 	end := 20 + int(msgLen)
 	if string(body[end:]) != c.appID {
-		return nil, ErrAppIDMismatch
+		got := body[end:]
+		if len(got) > 64 {
+			got = got[:64]
+		}
+		return nil, fmt.Errorf("%w: message is for %q", ErrAppIDMismatch, got)
 	}
 	return body[20:end], nil
 }

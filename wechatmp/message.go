@@ -1,5 +1,7 @@
 package wechatmp
 
+import "fmt"
+
 // Format is the data format of a push body: XML (the zero value) or JSON. The
 // MP console lets an account choose it; a passive reply uses the format of the
 // push it answers.
@@ -22,6 +24,20 @@ func (f Format) String() string {
 
 // MarshalText renders the format as "xml" or "json" (used by Message's JSON form).
 func (f Format) MarshalText() ([]byte, error) { return []byte(f.String()), nil }
+
+// UnmarshalText reads "xml" or "json" (as MarshalText writes them), so that
+// a Message's JSON form reads back.
+func (f *Format) UnmarshalText(b []byte) error {
+	switch string(b) {
+	case "xml":
+		*f = FormatXML
+	case "json":
+		*f = FormatJSON
+	default:
+		return fmt.Errorf("wechatmp: unknown format %q, want xml or json", b)
+	}
+	return nil
+}
 
 // Field is a field of a push that has no typed place in Message, kept so that a
 // host can read a field WeChat adds tomorrow without an SDK release. Path is the
