@@ -73,6 +73,7 @@ type Server struct {
 	stable           map[string]*fakeToken
 	stableCurrent    string
 	tokenFetches     int
+	tokenRejections  int
 	stableFetches    int
 	forcedToday      map[string]int
 	calls            map[string]int
@@ -311,6 +312,7 @@ func (s *Server) serve(a *apiRequest, path string, auth authKind, fn func(a *api
 	switch auth {
 	case authAccess:
 		if e := s.checkAccessToken(a.query("access_token"), a.now); e != nil {
+			s.tokenRejections++
 			return nil, e
 		}
 	case authComponent:
