@@ -40,9 +40,9 @@ func clientTestServer(t *testing.T, cfg mptest.Config) *mptest.Server {
 func tokenTestCallers(t *testing.T, clients []*wechatmp.Client, n, calls int, mid func(), pause bool) []error {
 	t.Helper()
 	var (
-		wg    sync.WaitGroup
-		mu    sync.Mutex
-		errs  []error
+		wg     sync.WaitGroup
+		mu     sync.Mutex
+		errs   []error
 		start  = make(chan struct{})
 		resume = make(chan struct{})
 		half   sync.WaitGroup
