@@ -21,7 +21,11 @@
 //     platform's component and authorizer tokens) expire after Config.TokenTTL;
 //     a new token invalidates the previous one after Config.TokenOverlap (5
 //     minutes); stale tokens get 40001, expired ones 42001; TokenFetches counts
-//     fetches; IssueToken and RevokeTokens act as an uncoordinated third party;
+//     fetches and TokenRejections the calls refused for their token; IssueToken,
+//     ExpireTokens and RevokeTokens act as an uncoordinated third party;
+//   - the third-party platform pushes component_verify_ticket to the host's
+//     component callback (DeliverVerifyTicket, encrypted with
+//     ComponentCrypter) and accepts the latest ticket in api_component_token;
 //   - customer-service sends enforce the window opened by the interactions the
 //     simulated users delivered (45015 closed, 45047 quota spent) and 43004 for
 //     users who unfollowed; typing needs an interaction within 30 s (45080);

@@ -99,6 +99,7 @@ type Server struct {
 	component        map[string]*fakeToken
 	componentCurrent string
 	authorizers      map[string]*fakeAuthorizer // authorizer appid
+	comp             componentState
 }
 
 type fakeToken struct {

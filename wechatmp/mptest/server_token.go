@@ -222,9 +222,9 @@ func (s *Server) RevokeTokens() {
 	}
 }
 
-// PushVerifyTicket sets the component_verify_ticket (as WeChat pushes it every
-// 10 minutes) and returns it; deliver it to the host with
-// ComponentVerifyTicketPush if the host should learn it through its handler.
+// PushVerifyTicket issues a new component_verify_ticket and returns it without
+// pushing it; DeliverVerifyTicket also pushes it to the host's component
+// callback, as WeChat does every 10 minutes.
 func (s *Server) PushVerifyTicket() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
