@@ -125,3 +125,25 @@ func TestAPIErrorsFromPlatform(t *testing.T) {
 		}
 	}
 }
+
+// FuzzCheckResponse: any reply body and Content-Type is classified without
+// panicking; an *APIError always has a non-zero code, and the body stays
+// readable unchanged for the caller.
+func FuzzCheckResponse(f *testing.F) {
+	f.Add(200, "application/json", `{"errcode":40007,"errmsg":"invalid media_id"}`)
+	f.Add(200, "text/plain", `{"errcode":-1}`)
+	f.Add(200, "", ` {"errcode":"45009"}`)
+	f.Add(200, "image/jpeg", "\xff\xd8\xff{")
+	f.Add(502, "text/html", "bad gateway")
+	f.Add(200, "application/json; charset=", `{"errcode":0,"errmsg":"ok"}`)
+	f.Fuzz(func(t *testing.T, status int, ct, body string) {
+		resp, err := clientTestResp(status, ct, body)
+		var ae *wechatmp.APIError
+		if errors.As(err, &ae) && ae.Code == 0 {
+			t.Fatalf("APIError with code 0 for %q", body)
+		}
+		if got, _ := io.ReadAll(resp.Body); string(got) != body {
+			t.Fatalf("body not kept: %q, want %q", got, body)
+		}
+	})
+}

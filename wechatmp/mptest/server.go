@@ -258,6 +258,7 @@ type apiError struct {
 	msg  string
 }
 
+// Error returns "<code> <msg>".
 func (e *apiError) Error() string { return strconv.Itoa(e.code) + " " + e.msg }
 
 func errf(code int, format string, args ...any) *apiError {
