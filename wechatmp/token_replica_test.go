@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -253,5 +254,47 @@ func TestOlderTokenNeverOverwritesNewer(t *testing.T) {
 	now = now.Add(time.Hour) // expired: the failure surfaces
 	if _, err := src.Token(ctx); err == nil {
 		t.Fatal("want an error for an empty token from Base")
+	}
+}
+
+// tokenTestFlakyStore is a TokenStore whose every call fails while down is set.
+type tokenTestFlakyStore struct {
+	wechatmp.MemoryTokenStore
+	down atomic.Bool
+}
+
+var errStoreDown = errors.New("store down")
+
+func (s *tokenTestFlakyStore) Get(ctx context.Context, key string) (wechatmp.TokenRecord, error) {
+	if s.down.Load() {
+		return wechatmp.TokenRecord{}, errStoreDown
+	}
+	return s.MemoryTokenStore.Get(ctx, key)
+}
+
+func (s *tokenTestFlakyStore) Lease(ctx context.Context, key, owner string, ttl time.Duration) (bool, error) {
+	if s.down.Load() {
+		return false, errStoreDown
+	}
+	return s.MemoryTokenStore.Lease(ctx, key, owner, ttl)
+}
+
+func TestTokenStoreOutageKeepsValidToken(t *testing.T) {
+	ctx := context.Background()
+	now := time.Unix(1_700_000_000, 0)
+	store := &tokenTestFlakyStore{}
+	src := &wechatmp.CachedTokenSource{Base: wechatmp.StaticTokenSource{Value: "T", ExpiresAt: now.Add(2 * time.Hour)}, Store: store,
+		Now: func() time.Time { return now }}
+	if tok, err := src.Token(ctx); err != nil || tok.Value != "T" {
+		t.Fatalf("%v %v", tok, err)
+	}
+	store.down.Store(true)
+	now = now.Add(2*time.Hour - time.Minute) // refresh due, store down: the cached token still works
+	if tok, err := src.Token(ctx); err != nil || tok.Value != "T" {
+		t.Fatalf("during the outage: %v, %v", tok, err)
+	}
+	now = now.Add(time.Minute) // expired: the outage surfaces
+	if _, err := src.Token(ctx); !errors.Is(err, errStoreDown) {
+		t.Fatalf("after expiry: %v, want the store error", err)
 	}
 }
