@@ -53,7 +53,8 @@
 // handler directly and treats it as late when the fake clock moved past
 // ReplyDeadline during the call (a test simulates a slow host by advancing
 // the clock inside its handler), or when Config.RealTimeout of real time
-// passed. The Delivery reports the attempts, the late ones, whether the user
+// passed; before the retry the clock shows at least 5 seconds after the late
+// attempt began, as it would when WeChat re-sends. The Delivery reports the attempts, the late ones, whether the user
 // saw the failure notice, and the decrypted passive reply (Delivery.Reply),
 // checked as WeChat checks it (ErrBadReply).
 //

@@ -187,9 +187,14 @@ func TestUserRealTimeout(t *testing.T) {
 		case <-r.Context().Done():
 		}
 	}))
+	start := srv.Clock.Now()
 	d, err := srv.User("o_u").SendText(context.Background(), "hi")
 	if err != nil || !d.Failed || d.Attempts != 4 {
 		t.Fatalf("%+v %v", d, err)
+	}
+	// WeChat waited 5 s for each of the 4 attempts.
+	if got := srv.Clock.Now().Sub(start); got != 4*mptest.ReplyDeadline {
+		t.Fatalf("clock moved %v, want %v", got, 4*mptest.ReplyDeadline)
 	}
 }
 
