@@ -77,6 +77,23 @@ type Config struct {
 // Client calls the WeChat Official Account API. Every method takes a context
 // and returns an *APIError (errors.As) for an errcode reply. Create it with
 // NewClient. A Client is safe for concurrent use.
+//
+// # Retries
+//
+// A call WeChat rejects for its token (40001, 40014, 42001) is re-sent once
+// with a new token, whatever the call: WeChat refused it, so nothing happened
+// (see TokenInvalidator). A -1 (system busy) is retried, with capped
+// exponential backoff (Config.Retry), only by calls whose repetition has no
+// further effect: every read, Typing/CancelTyping, UpdateKfAccount,
+// DeleteKfAccount, CreateKfSession, CloseKfSession, UpdateTag, DeleteTag,
+// TagUsers, UntagUsers, CreateMenu, DeleteMenu and UploadMedia (a duplicate
+// upload only leaves an unused media_id). These are never retried, because a
+// -1 does not prove that nothing happened: SendCustom (and SendText, ...),
+// SendTemplate and SendSubscribe (the user could get the message twice, and a
+// customer-service send spends one of the window's sends), AddKfAccount and
+// CreateTag (a repeated creation fails and hides the success), and ClearQuota
+// (10 a month). Transport errors are never retried. The caller sees
+// ErrSystemBusy and decides.
 type Client struct {
 	cfg    Config
 	hc     *http.Client

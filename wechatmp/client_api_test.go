@@ -103,6 +103,15 @@ func TestCustomSendAllTypes(t *testing.T) {
 	if sent[0].Text != `see <a href="https://example.com/?a=1&b=2">here</a>` {
 		t.Errorf("text content %q", sent[0].Text)
 	}
+	// News with two articles is refused locally (WeChat would answer 45008).
+	calls := srv.Calls("/cgi-bin/message/custom/send")
+	two := wechatmp.CustomMessage{ToUser: user, News: &wechatmp.CustomNews{Articles: make([]wechatmp.CustomNewsArticle, 2)}}
+	if err := c.SendCustom(ctx, two); !errors.Is(err, wechatmp.ErrInvalidMessage) {
+		t.Fatalf("news with 2 articles: %v", err)
+	}
+	if srv.Calls("/cgi-bin/message/custom/send") != calls {
+		t.Fatal("invalid news reached the platform")
+	}
 }
 
 func TestTyping(t *testing.T) {

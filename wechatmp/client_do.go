@@ -24,8 +24,9 @@ type clientCall struct {
 	// idempotent calls are retried on -1 (system busy). Every call is retried
 	// once on a token error (the request was rejected, so nothing happened).
 	idempotent bool
-	// written is set when any attempt's request was written to the network
-	// (so a send may have been delivered).
+	// written is set when an attempt that WeChat did not refuse for its
+	// token had its request written to the network (so a send may have been
+	// delivered).
 	written atomic.Bool
 }
 
@@ -68,6 +69,7 @@ func (c *Client) clientDo(ctx context.Context, call *clientCall) (clientReply, e
 				return clientReply{}, err // cannot get another token
 			}
 			c.logDebug(ctx, "token rejected; refreshing and retrying once", call.op, ae.Code)
+			call.written.Store(false) // WeChat refused that attempt: nothing was delivered
 			continue
 		case ae.Code == -1 && call.idempotent && attempt < c.cfg.Retry.attempts():
 			d := c.cfg.Retry.backoff(attempt)

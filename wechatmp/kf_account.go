@@ -28,7 +28,9 @@ type kfAccountBody struct {
 }
 
 // AddKfAccount adds an agent account (POST /customservice/kfaccount/add).
-// account is "prefix@wechat_id" (prefix ≤ 10 letters, digits or _).
+// account is "prefix@wechat_id" (prefix ≤ 10 letters, digits or _). It is
+// not retried on -1: if the first request took effect, a retry would fail
+// with 65406 (exists) and hide the success.
 func (c *Client) AddKfAccount(ctx context.Context, account, nickname string) error {
 	return c.clientPost(ctx, GroupKF, "/customservice/kfaccount/add", kfAccountBody{account, nickname}, nil, false)
 }
@@ -39,8 +41,9 @@ func (c *Client) UpdateKfAccount(ctx context.Context, account, nickname string) 
 }
 
 // DeleteKfAccount deletes an agent account (GET /customservice/kfaccount/del).
+// It is retried on -1: deleting twice deletes nothing more.
 func (c *Client) DeleteKfAccount(ctx context.Context, account string) error {
-	return c.clientJSON(ctx, GroupKF, "GET", "/customservice/kfaccount/del", url.Values{"kf_account": {account}}, nil, nil, false)
+	return c.clientJSON(ctx, GroupKF, "GET", "/customservice/kfaccount/del", url.Values{"kf_account": {account}}, nil, nil, true)
 }
 
 // KfAccounts lists the agent accounts (GET /cgi-bin/customservice/getkflist).

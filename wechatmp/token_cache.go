@@ -27,6 +27,9 @@ import (
 //   - An older token never overwrites a newer one (compare-and-set by version),
 //     and InvalidateToken drops a token only while it is still the stored one.
 //   - ForceRefresh replaces a given token at most once across replicas.
+//   - A refresh that fails (store or WeChat unreachable) falls back to the
+//     token this process holds while it is valid; the error surfaces once
+//     the token has expired.
 //
 // Set the exported fields before first use and do not change them afterwards.
 // A CachedTokenSource must not be copied after first use. It is safe for
@@ -193,6 +196,9 @@ func (s *CachedTokenSource) refresh(ctx context.Context, stale string, force boo
 		s.mu.Unlock()
 
 		f.tok, f.err = s.refreshShared(ctx, stale, force)
+		if f.err != nil && !force && ctx.Err() == nil {
+			f.tok, f.err = s.keepCached(ctx, f.err)
+		}
 		s.mu.Lock()
 		s.flight = nil
 		s.mu.Unlock()
@@ -229,6 +235,22 @@ func (s *CachedTokenSource) refreshShared(ctx context.Context, stale string, for
 			return Token{}, err
 		}
 	}
+}
+
+// keepCached rides out a failed refresh (the store or WeChat unreachable)
+// with the token this process holds, while that is still valid; it returns
+// err otherwise.
+func (s *CachedTokenSource) keepCached(ctx context.Context, err error) (Token, error) {
+	now := s.now()
+	cur := s.cache.Load()
+	if cur == nil || cur.Value == "" || !now.Before(cur.ExpiresAt) {
+		return Token{}, err
+	}
+	if s.Logger != nil {
+		s.Logger.WarnContext(ctx, "wechatmp: token refresh failed; using the cached token", "key", s.key(), "err", err)
+	}
+	s.nextCheck.Store(now.Add(s.pollInterval()).UnixNano())
+	return Token{Value: cur.Value, ExpiresAt: cur.ExpiresAt}, nil
 }
 
 func (s *CachedTokenSource) leaseTTL() time.Duration {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -33,15 +34,19 @@ func clientTestServer(t *testing.T, cfg mptest.Config) *mptest.Server {
 }
 
 // tokenTestCallers runs n callers on each client, each making calls API calls,
-// and returns every error.
-func tokenTestCallers(t *testing.T, clients []*wechatmp.Client, n, calls int, mid func()) []error {
+// and returns every error. mid, if set, runs once every caller has made half
+// its calls; with pause, the callers wait for mid to return before going on
+// (so every caller is certain to call again after mid), otherwise they keep
+// calling while mid runs.
+func tokenTestCallers(t *testing.T, clients []*wechatmp.Client, n, calls int, mid func(), pause bool) []error {
 	t.Helper()
 	var (
-		wg    sync.WaitGroup
-		mu    sync.Mutex
-		errs  []error
-		start = make(chan struct{})
-		half  sync.WaitGroup
+		wg     sync.WaitGroup
+		mu     sync.Mutex
+		errs   []error
+		start  = make(chan struct{})
+		resume = make(chan struct{})
+		half   sync.WaitGroup
 	)
 	half.Add(len(clients) * n)
 	for _, c := range clients {
@@ -53,6 +58,9 @@ func tokenTestCallers(t *testing.T, clients []*wechatmp.Client, n, calls int, mi
 				for i := range calls {
 					if i == calls/2 {
 						half.Done()
+						if pause && mid != nil {
+							<-resume
+						}
 					}
 					if _, err := c.UserInfo(context.Background(), "o_user", ""); err != nil {
 						mu.Lock()
@@ -68,6 +76,7 @@ func tokenTestCallers(t *testing.T, clients []*wechatmp.Client, n, calls int, mi
 		half.Wait() // every caller is mid-run
 		mid()
 	}
+	close(resume)
 	wg.Wait()
 	return errs
 }
@@ -79,7 +88,7 @@ func TestTokenSharedAcrossReplicas(t *testing.T) {
 	for range 3 {
 		clients = append(clients, clientTestNew(t, srv, func(c *wechatmp.Config) { c.TokenStore = store }))
 	}
-	if errs := tokenTestCallers(t, clients, 50, 4, nil); len(errs) > 0 {
+	if errs := tokenTestCallers(t, clients, 50, 4, nil, false); len(errs) > 0 {
 		t.Fatalf("%d errors, first: %v", len(errs), errs[0])
 	}
 	if got := srv.TokenFetches(); got != 1 {
@@ -88,7 +97,7 @@ func TestTokenSharedAcrossReplicas(t *testing.T) {
 
 	// Into the early-refresh period (2 min before expiry) mid-run: one replica
 	// refreshes, the others keep using the old token, still valid.
-	errs := tokenTestCallers(t, clients, 50, 6, func() { srv.Clock.Advance(2*time.Hour - 2*time.Minute) })
+	errs := tokenTestCallers(t, clients, 50, 6, func() { srv.Clock.Advance(2*time.Hour - 2*time.Minute) }, false)
 	if len(errs) > 0 {
 		t.Fatalf("early refresh: %d errors, first: %v", len(errs), errs[0])
 	}
@@ -98,12 +107,34 @@ func TestTokenSharedAcrossReplicas(t *testing.T) {
 
 	// Past expiry mid-run: requests in flight with the old token get 42001;
 	// exactly one new fetch, and no error reaches a caller.
-	errs = tokenTestCallers(t, clients, 50, 6, func() { srv.Clock.Advance(3 * time.Hour) })
+	errs = tokenTestCallers(t, clients, 50, 6, func() { srv.Clock.Advance(3 * time.Hour) }, false)
 	if len(errs) > 0 {
 		t.Fatalf("expiry: %d errors, first: %v", len(errs), errs[0])
 	}
 	if got := srv.TokenFetches(); got != 3 {
 		t.Fatalf("token fetches after expiry = %d, want 3", got)
+	}
+
+	// The platform expires the shared token while every caller is mid-run
+	// (paused between two calls), earlier than the replicas expect: each
+	// replica's next call is refused with 42001 using the stored token, the
+	// first refusal invalidates it in the store, exactly one replica fetches
+	// a new token, and every refused call is retried once with it.
+	rejected := srv.TokenRejections()
+	errs = tokenTestCallers(t, clients, 50, 6, srv.ExpireTokens, true)
+	for _, err := range errs {
+		if errors.Is(err, wechatmp.ErrTokenInvalid) {
+			t.Errorf("token error surfaced to a caller: %v", err)
+		}
+	}
+	if len(errs) > 0 {
+		t.Fatalf("early expiry: %d errors, first: %v", len(errs), errs[0])
+	}
+	if got := srv.TokenRejections() - rejected; got < len(clients) {
+		t.Fatalf("platform refused %d calls for their token, want at least one per replica (%d): the retry path was not exercised", got, len(clients))
+	}
+	if got := srv.TokenFetches(); got != 4 {
+		t.Fatalf("token fetches after early expiry = %d, want 4", got)
 	}
 }
 
@@ -119,7 +150,7 @@ func TestTokenInvalidatedByOutsiderRetriedOnce(t *testing.T) {
 	srv.IssueToken() // an uncoordinated tool fetches a token
 	srv.Clock.Advance(6 * time.Minute)
 	// Our token is now 40001: both replicas recover with one fetch in total.
-	errs := tokenTestCallers(t, []*wechatmp.Client{a, b}, 20, 2, nil)
+	errs := tokenTestCallers(t, []*wechatmp.Client{a, b}, 20, 2, nil, false)
 	if len(errs) > 0 {
 		t.Fatalf("%d errors, first: %v", len(errs), errs[0])
 	}
@@ -223,5 +254,47 @@ func TestOlderTokenNeverOverwritesNewer(t *testing.T) {
 	now = now.Add(time.Hour) // expired: the failure surfaces
 	if _, err := src.Token(ctx); err == nil {
 		t.Fatal("want an error for an empty token from Base")
+	}
+}
+
+// tokenTestFlakyStore is a TokenStore whose every call fails while down is set.
+type tokenTestFlakyStore struct {
+	wechatmp.MemoryTokenStore
+	down atomic.Bool
+}
+
+var errStoreDown = errors.New("store down")
+
+func (s *tokenTestFlakyStore) Get(ctx context.Context, key string) (wechatmp.TokenRecord, error) {
+	if s.down.Load() {
+		return wechatmp.TokenRecord{}, errStoreDown
+	}
+	return s.MemoryTokenStore.Get(ctx, key)
+}
+
+func (s *tokenTestFlakyStore) Lease(ctx context.Context, key, owner string, ttl time.Duration) (bool, error) {
+	if s.down.Load() {
+		return false, errStoreDown
+	}
+	return s.MemoryTokenStore.Lease(ctx, key, owner, ttl)
+}
+
+func TestTokenStoreOutageKeepsValidToken(t *testing.T) {
+	ctx := context.Background()
+	now := time.Unix(1_700_000_000, 0)
+	store := &tokenTestFlakyStore{}
+	src := &wechatmp.CachedTokenSource{Base: wechatmp.StaticTokenSource{Value: "T", ExpiresAt: now.Add(2 * time.Hour)}, Store: store,
+		Now: func() time.Time { return now }}
+	if tok, err := src.Token(ctx); err != nil || tok.Value != "T" {
+		t.Fatalf("%v %v", tok, err)
+	}
+	store.down.Store(true)
+	now = now.Add(2*time.Hour - time.Minute) // refresh due, store down: the cached token still works
+	if tok, err := src.Token(ctx); err != nil || tok.Value != "T" {
+		t.Fatalf("during the outage: %v, %v", tok, err)
+	}
+	now = now.Add(time.Minute) // expired: the outage surfaces
+	if _, err := src.Token(ctx); !errors.Is(err, errStoreDown) {
+		t.Fatalf("after expiry: %v, want the store error", err)
 	}
 }

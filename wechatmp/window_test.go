@@ -194,6 +194,16 @@ func TestClientWindowReleaseAndRecord(t *testing.T) {
 	if got := left(); got != 3 {
 		t.Fatalf("left after token retry = %d, want 3", got)
 	}
+	// A rejected token whose refresh then fails: the rejected attempt was not
+	// delivered and the retry never went out, so the send is given back.
+	srv.FailNext("/cgi-bin/message/custom/send", 40001)
+	srv.FailNext("/cgi-bin/token", -1)
+	if err := c.SendText(ctx, "o_bob", "y"); !errors.Is(err, wechatmp.ErrSystemBusy) {
+		t.Fatalf("err = %v, want the token fetch's -1", err)
+	}
+	if got := left(); got != 3 {
+		t.Fatalf("left after failed token refresh = %d, want 3", got)
+	}
 	// WeChat's 45047 is recorded: the window is spent locally.
 	srv.FailNext("/cgi-bin/message/custom/send", 45047)
 	if err := c.SendText(ctx, "o_bob", "z"); !errors.Is(err, wechatmp.ErrWindowQuota) {

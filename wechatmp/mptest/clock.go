@@ -34,6 +34,15 @@ func (c *Clock) Advance(d time.Duration) {
 	c.mu.Unlock()
 }
 
+// advanceTo moves the clock forward to t if it shows an earlier time.
+func (c *Clock) advanceTo(t time.Time) {
+	c.mu.Lock()
+	if c.t.Before(t) {
+		c.t = t
+	}
+	c.mu.Unlock()
+}
+
 // Set sets the clock to t.
 func (c *Clock) Set(t time.Time) {
 	c.mu.Lock()

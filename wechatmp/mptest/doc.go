@@ -21,7 +21,11 @@
 //     platform's component and authorizer tokens) expire after Config.TokenTTL;
 //     a new token invalidates the previous one after Config.TokenOverlap (5
 //     minutes); stale tokens get 40001, expired ones 42001; TokenFetches counts
-//     fetches; IssueToken and RevokeTokens act as an uncoordinated third party;
+//     fetches and TokenRejections the calls refused for their token; IssueToken,
+//     ExpireTokens and RevokeTokens act as an uncoordinated third party;
+//   - the third-party platform pushes component_verify_ticket to the host's
+//     component callback (DeliverVerifyTicket, encrypted with
+//     ComponentCrypter) and accepts the latest ticket in api_component_token;
 //   - customer-service sends enforce the window opened by the interactions the
 //     simulated users delivered (45015 closed, 45047 quota spent) and 43004 for
 //     users who unfollowed; typing needs an interaction within 30 s (45080);
@@ -49,7 +53,8 @@
 // handler directly and treats it as late when the fake clock moved past
 // ReplyDeadline during the call (a test simulates a slow host by advancing
 // the clock inside its handler), or when Config.RealTimeout of real time
-// passed. The Delivery reports the attempts, the late ones, whether the user
+// passed; before the retry the clock shows at least 5 seconds after the late
+// attempt began, as it would when WeChat re-sends. The Delivery reports the attempts, the late ones, whether the user
 // saw the failure notice, and the decrypted passive reply (Delivery.Reply),
 // checked as WeChat checks it (ErrBadReply).
 //

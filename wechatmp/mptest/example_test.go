@@ -2,7 +2,6 @@ package mptest_test
 
 import (
 	"context"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -13,33 +12,28 @@ import (
 	"github.com/kefu-go/kefu/wechatmp/mptest"
 )
 
-// feedWindow stands in for the wechatmp Handler in this example: it records
-// each push's interaction into the Window and answers "success".
-func feedWindow(appID string, w *wechatmp.Window) http.Handler {
-	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		var m struct {
-			FromUserName string
-			CreateTime   int64
-			MsgType      wechatmp.MsgType
-			Event        wechatmp.EventType
-		}
-		_ = xml.NewDecoder(r.Body).Decode(&m)
-		if k := wechatmp.InteractionOf(m.MsgType, m.Event); k != wechatmp.InteractionNone {
-			_ = w.RecordInteraction(r.Context(), appID, m.FromUserName, k, time.Unix(m.CreateTime, 0))
-		}
-		_, _ = io.WriteString(rw, "success")
-	})
-}
-
-// A user asks a question, an agent answers through the customer-service API,
-// and two days later the window is closed: the client refuses locally.
+// A user asks a question over an encrypted callback, the host's Handler
+// replies and records the customer-service window, an agent answers through
+// the customer-service API, and two days later the window is closed: the
+// client refuses locally, without calling WeChat.
 func Example() {
 	ctx := context.Background()
-	srv := mptest.NewServer(mptest.Config{})
+	srv := mptest.NewServer(mptest.Config{Mode: mptest.ModeSecure})
 	defer srv.Close()
 
+	// The host: a Handler that feeds the Window, and a Client guarded by it.
 	window := wechatmp.NewWindow(nil, srv.Clock.Now)
-	srv.SetCallback(feedWindow(srv.AppID(), window)) // the host's callback handler
+	mux := &wechatmp.Mux{}
+	mux.HandleFunc(wechatmp.MsgTypeText, func(ctx context.Context, m *wechatmp.Message) (wechatmp.Reply, error) {
+		return wechatmp.TextReply{Content: "An agent will answer shortly."}, nil
+	})
+	handler, err := wechatmp.NewHandler(wechatmp.HandlerConfig{
+		Crypter: srv.Crypter(), Handler: mux, Interactions: window, Now: srv.Clock.Now,
+	})
+	if err != nil {
+		panic(err)
+	}
+	srv.SetCallback(handler) // or SetCallbackURL with a real server
 	cfg := srv.ClientConfig()
 	cfg.Window = window
 	client, err := wechatmp.NewClient(cfg)
@@ -47,25 +41,33 @@ func Example() {
 		panic(err)
 	}
 
-	if _, err := srv.User("o_alice").SendText(ctx, "Where is my order?"); err != nil {
+	d, err := srv.User("o_alice").SendText(ctx, "Where is my order?")
+	if err != nil {
 		panic(err)
 	}
+	reply, _, _ := d.Reply() // decrypted and checked as WeChat would
+	fmt.Println("passive reply:", reply.Content)
 	status, _ := window.Status(ctx, srv.AppID(), "o_alice")
 	fmt.Println("window:", status)
 
+	srv.Clock.Advance(30 * time.Minute) // the agent answers half an hour later
 	if err := client.SendText(ctx, "o_alice", "It ships today."); err != nil {
 		panic(err)
 	}
 	for _, m := range srv.SentTo("o_alice") {
 		fmt.Println("sent:", m.API, m.MsgType, m.Text)
 	}
+	status, _ = window.Status(ctx, srv.AppID(), "o_alice")
+	fmt.Println("window:", status)
 
 	srv.Clock.Advance(49 * time.Hour)
 	err = client.SendText(ctx, "o_alice", "Anything else?")
 	fmt.Println("49 h later:", errors.Is(err, wechatmp.ErrWindowClosed), "- platform calls:", srv.Calls("/cgi-bin/message/custom/send"))
 	// Output:
+	// passive reply: An agent will answer shortly.
 	// window: 5 left, closes in 48h
 	// sent: custom text It ships today.
+	// window: 4 left, closes in 47h
 	// 49 h later: true - platform calls: 1
 }
 

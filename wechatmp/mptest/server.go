@@ -73,6 +73,7 @@ type Server struct {
 	stable           map[string]*fakeToken
 	stableCurrent    string
 	tokenFetches     int
+	tokenRejections  int
 	stableFetches    int
 	forcedToday      map[string]int
 	calls            map[string]int
@@ -98,6 +99,7 @@ type Server struct {
 	component        map[string]*fakeToken
 	componentCurrent string
 	authorizers      map[string]*fakeAuthorizer // authorizer appid
+	comp             componentState
 }
 
 type fakeToken struct {
@@ -256,6 +258,7 @@ type apiError struct {
 	msg  string
 }
 
+// Error returns "<code> <msg>".
 func (e *apiError) Error() string { return strconv.Itoa(e.code) + " " + e.msg }
 
 func errf(code int, format string, args ...any) *apiError {
@@ -311,6 +314,7 @@ func (s *Server) serve(a *apiRequest, path string, auth authKind, fn func(a *api
 	switch auth {
 	case authAccess:
 		if e := s.checkAccessToken(a.query("access_token"), a.now); e != nil {
+			s.tokenRejections++
 			return nil, e
 		}
 	case authComponent:

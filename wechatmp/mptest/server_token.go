@@ -184,6 +184,31 @@ func (s *Server) IssueToken() string {
 	return s.issue(s.tokens, &s.current, s.Clock.Now(), "AT", false)
 }
 
+// TokenRejections returns how many API calls were refused for their access
+// token (41001, 40001 or 42001), to assert that a test exercised the client's
+// refresh-and-retry path.
+func (s *Server) TokenRejections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.tokenRejections
+}
+
+// ExpireTokens makes every access token issued so far expire now (42001),
+// earlier than the expires_in the clients were told: the platform's view of
+// "the token expired mid-run", whatever the clients' clocks say.
+func (s *Server) ExpireTokens() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.Clock.Now()
+	for _, m := range []map[string]*fakeToken{s.tokens, s.stable} {
+		for _, t := range m {
+			if now.Before(t.expiresAt) {
+				t.expiresAt = now
+			}
+		}
+	}
+}
+
 // RevokeTokens makes every access token invalid at once (40001), as when the
 // AppSecret is reset.
 func (s *Server) RevokeTokens() {
@@ -197,9 +222,9 @@ func (s *Server) RevokeTokens() {
 	}
 }
 
-// PushVerifyTicket sets the component_verify_ticket (as WeChat pushes it every
-// 10 minutes) and returns it; deliver it to the host with
-// ComponentVerifyTicketPush if the host should learn it through its handler.
+// PushVerifyTicket issues a new component_verify_ticket and returns it without
+// pushing it; DeliverVerifyTicket also pushes it to the host's component
+// callback, as WeChat does every 10 minutes.
 func (s *Server) PushVerifyTicket() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -279,9 +279,16 @@ func (s *Server) buildRequest(fields []Field, p Push, openID string, d *Delivery
 	return pushRequest{query: q.Encode(), body: body, contentType: ct}, nil
 }
 
-// attempt sends one request; late reports an answer after the deadline.
+// attempt sends one request; late reports an answer after the deadline, in
+// which case the clock shows at least ReplyDeadline after the attempt began
+// (WeChat waited that long before re-sending).
 func (s *Server) attempt(ctx context.Context, h http.Handler, target string, pr pushRequest) (status int, answer []byte, late bool, err error) {
 	start := s.Clock.Now()
+	defer func() {
+		if late {
+			s.Clock.advanceTo(start.Add(ReplyDeadline))
+		}
+	}()
 	rctx, cancel := context.WithTimeout(ctx, s.cfg.RealTimeout)
 	defer cancel()
 	if h != nil {

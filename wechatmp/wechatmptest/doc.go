@@ -16,11 +16,12 @@
 //
 //   - TestTokenStore: Get/ErrNotFound, compare-and-set by version
 //     (ErrConflict, versions counting up), refresh leases (exclusive, re-entrant,
-//     released, expiring), and 50 goroutines racing on CompareAndSwap and
-//     Lease with exactly one winner each round.
+//     released, expiring), opaque keys, cancelled contexts, and 50 goroutines
+//     racing on CompareAndSwap and Lease with exactly one winner each round.
 //   - TestWindowStore: Open (refresh, never accumulate; out-of-order and
 //     duplicate interactions ignored), Reserve (ErrWindowClosed,
-//     ErrWindowQuota), Release and Exhaust for the current window only, and 50
-//     goroutines reserving from one window: never more sends than the quota.
+//     ErrWindowQuota), Release and Exhaust for the current window only, opaque
+//     keys, cancelled contexts, and 50 goroutines reserving from one window:
+//     never more sends than the quota.
 //   - TestDedupStore (in its own file): the callback dedup store.
 package wechatmptest

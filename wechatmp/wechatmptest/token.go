@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -182,6 +183,27 @@ func TestTokenStore(t *testing.T, newStore func(t *testing.T) wechatmp.TokenStor
 		}
 	})
 
+	t.Run("OpaqueKeys", func(t *testing.T) {
+		s := newStore(t)
+		for i, k := range opaqueKeys() {
+			v := fmt.Sprintf("token-%d", i)
+			if _, err := s.CompareAndSwap(ctx, k, 0, rec(v, time.Hour)); err != nil {
+				t.Fatalf("CompareAndSwap(%q): %v", k, err)
+			}
+			if ok, err := s.Lease(ctx, k, "a", time.Minute); err != nil || !ok {
+				t.Fatalf("Lease(%q) = %v, %v", k, ok, err)
+			}
+		}
+		for i, k := range opaqueKeys() {
+			if got, err := s.Get(ctx, k); err != nil || got.Value != fmt.Sprintf("token-%d", i) {
+				t.Fatalf("Get(%q) = %+v, %v", k, got, err)
+			}
+			if ok, err := s.Lease(ctx, k, "b", time.Minute); err != nil || ok {
+				t.Fatalf("Lease(%q) by another owner = %v, %v; want false", k, ok, err)
+			}
+		}
+	})
+
 	t.Run("CanceledContext", func(t *testing.T) {
 		s := newStore(t)
 		cctx, cancel := context.WithCancel(ctx)
@@ -190,4 +212,11 @@ func TestTokenStore(t *testing.T, newStore func(t *testing.T) wechatmp.TokenStor
 			t.Fatalf("Get with a cancelled context: %v, want the context error", err)
 		}
 	})
+}
+
+// opaqueKeys are keys a store must keep apart and return unchanged: the
+// wechatmp key shapes, separators, non-ASCII, glob characters, a long key.
+func opaqueKeys() []string {
+	return []string{"wechatmp:token:wx0123456789abcdef", "wechatmp:token:wx0123456789abcdeF", "中文|🙂", "a*b?c[d]%_'\"\\",
+		"with space", strings.Repeat("k", 400)}
 }

@@ -174,6 +174,32 @@ func TestWindowStore(t *testing.T, newStore func(t *testing.T) wechatmp.WindowSt
 		equal(t, got, later)
 	})
 
+	t.Run("OpaqueKeys", func(t *testing.T) {
+		s := newStore(t)
+		keys := append(opaqueKeys(), wechatmp.WindowKey("wx0123456789abcdef", "oAbC-_0123456789xyzXYZ"))
+		for i, k := range keys {
+			st := wechatmp.OpenWindow(wechatmp.InteractionMessage, t0.Add(time.Duration(i)*time.Second))
+			if err := s.Open(ctx, k, st); err != nil {
+				t.Fatalf("Open(%q): %v", k, err)
+			}
+		}
+		for i, k := range keys {
+			got, err := s.Reserve(ctx, k, t0.Add(time.Hour))
+			if err != nil || got.Used != 1 || !got.OpenedAt.Equal(t0.Add(time.Duration(i)*time.Second)) {
+				t.Fatalf("Reserve(%q) = %+v, %v", k, got, err)
+			}
+		}
+	})
+
+	t.Run("CanceledContext", func(t *testing.T) {
+		s := newStore(t)
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		if _, err := s.Reserve(cctx, "app/u", t0); err == nil || errors.Is(err, wechatmp.ErrWindowClosed) {
+			t.Fatalf("Reserve with a cancelled context: %v, want the context error", err)
+		}
+	})
+
 	t.Run("ConcurrentReserve", func(t *testing.T) {
 		s := newStore(t)
 		for round := range 3 {
