@@ -34,11 +34,11 @@ func TestCheck(t *testing.T) {
 		{Question: "今天天气", Expect: kb.ExpectNoAnswer, Line: 4},
 		{Question: "退款的快递", Expect: kb.ExpectNoAnswer, Line: 5}, // recommendations only
 		// Mismatches:
-		{Question: "退款的物流", Expect: "refund", Line: 6},           // tie: recommended, not answered
+		{Question: "退款的物流", Expect: "refund", Line: 6},          // tie: recommended, not answered
 		{Question: "快递多久到", Expect: kb.ExpectNoAnswer, Line: 7}, // answered
-		{Question: "转人工", Expect: "hours", Line: 8},              // handed over
+		{Question: "转人工", Expect: "hours", Line: 8},             // handed over
 		{Question: "双十一活动", Expect: "double11", Line: 9},        // expired
-		{Question: "积分", Expect: "draft", Line: 10},              // draft
+		{Question: "积分", Expect: "draft", Line: 10},             // draft
 		{Question: "营业时间", Expect: "no-such-entry", Line: 11},
 	}
 	ms := ix.Check(cases, t0)

@@ -16,10 +16,10 @@ func TestStatsReport(t *testing.T) {
 	}})
 	msgs := []string{
 		"营业时间", "营业时间？", "几点开门", // hours answered ×3
-		"快递多久到", // shipping answered
-		"退款的快递", // recommend: refund and shipping tie; refund first (id order)
-		"转人工",   // human, no suggestions
-		"投诉退款",  // human, refund suggested first
+		"快递多久到",                     // shipping answered
+		"退款的快递",                     // recommend: refund and shipping tie; refund first (id order)
+		"转人工",                       // human, no suggestions
+		"投诉退款",                      // human, refund suggested first
 		"在吗？", "在吗", "在 吗!", "今天天气", // misses: 在吗 ×3 (normalised together), 今天天气 ×1
 	}
 	for _, m := range msgs {
