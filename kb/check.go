@@ -99,7 +99,7 @@ func ReadCases(r io.Reader) ([]Case, error) {
 		dec := json.NewDecoder(bytes.NewReader(t))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&cases); err != nil {
-			return nil, &ValidationError{Kind: "case", Msg: describeJSONError(t, err)}
+			return nil, &ValidationError{Kind: "case", Msg: describeJSONError(t, dec, err)}
 		}
 		for i, c := range cases {
 			if strings.TrimSpace(c.Question) == "" || strings.TrimSpace(c.Expect) == "" {

@@ -3,6 +3,7 @@ package kb
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -106,7 +107,7 @@ func ReadJSON(r io.Reader) (Data, error) {
 	dec.DisallowUnknownFields()
 	var d Data
 	if err := dec.Decode(&d); err != nil {
-		return Data{}, &ValidationError{Kind: "json", Msg: describeJSONError(raw, err)}
+		return Data{}, &ValidationError{Kind: "json", Msg: describeJSONError(raw, dec, err)}
 	}
 	if dec.More() {
 		return Data{}, &ValidationError{Kind: "json", Msg: "trailing data after the knowledge base object"}
@@ -117,13 +118,19 @@ func ReadJSON(r io.Reader) (Data, error) {
 	return d, nil
 }
 
-func describeJSONError(raw []byte, err error) string {
-	var off int64 = -1
-	switch e := err.(type) {
-	case *json.SyntaxError:
-		off = e.Offset
-	case *json.UnmarshalTypeError:
-		off = e.Offset
+// describeJSONError prefixes a decoding error with its line number, taken
+// from the error's offset or else from the decoder's position.
+func describeJSONError(raw []byte, dec *json.Decoder, err error) string {
+	off := dec.InputOffset()
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		off = se.Offset
+	case errors.As(err, &te):
+		off = te.Offset
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		off = -1
 	}
 	if off < 0 || off > int64(len(raw)) {
 		return err.Error()

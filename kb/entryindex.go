@@ -24,7 +24,6 @@ type posting struct {
 	entry  int32
 	kind   uint8
 	weight float32 // kind weight × lengthWeight
-	text   string  // the keyword as written in the entry
 }
 
 // entryIndex is the immutable matcher over the published entries. It is built
@@ -32,13 +31,20 @@ type posting struct {
 // checked at lookup time, so a promotion goes live the instant ValidFrom
 // passes without a rebuild.
 type entryIndex struct {
-	entries []Entry // published entries, sorted by id
-	from    []int64 // ValidFrom in Unix nanoseconds (MinInt64 if unbounded)
-	to      []int64 // ValidTo in Unix nanoseconds (MaxInt64 if unbounded)
-	matcher *textmatch.Matcher
-	postOff []int32 // postings of pattern p: posts[postOff[p]:postOff[p+1]]
-	posts   []posting
-	pool    sync.Pool // *scratch
+	entries  []Entry  // published entries, sorted by id
+	window   []window // per entry, its validity window
+	priority []int32  // per entry, its priority (kept apart: scoring reads it)
+	matcher  *textmatch.Matcher
+	postOff  []int32 // postings of pattern p: posts[postOff[p]:postOff[p+1]]
+	posts    []posting
+	postText []string  // per posting, the keyword as written in the entry
+	pool     sync.Pool // *scratch
+}
+
+// window is an entry's validity window in Unix nanoseconds: from <= now < to.
+type window struct {
+	from int64 // MinInt64 if unbounded
+	to   int64 // MaxInt64 if unbounded
 }
 
 // buildEntryIndex indexes the published entries among all (which must be
@@ -50,12 +56,13 @@ func buildEntryIndex(all []Entry) (*entryIndex, error) {
 			ix.entries = append(ix.entries, all[i])
 		}
 	}
-	ix.from = make([]int64, len(ix.entries))
-	ix.to = make([]int64, len(ix.entries))
+	ix.window = make([]window, len(ix.entries))
+	ix.priority = make([]int32, len(ix.entries))
 
 	type pending struct {
 		pattern int32
 		post    posting
+		text    string
 	}
 	patternID := make(map[string]int32)
 	var patterns []string
@@ -72,7 +79,7 @@ func buildEntryIndex(all []Entry) (*entryIndex, error) {
 			// stronger kind.
 			if kind == kindExclusion || (pend[k].post.kind != kindExclusion && kindWeight[kind] > kindWeight[pend[k].post.kind]) {
 				pend[k].post.kind = kind
-				pend[k].post.text = text
+				pend[k].text = text
 				pend[k].post.weight = hitWeight(kind, buf)
 			}
 			return
@@ -85,17 +92,18 @@ func buildEntryIndex(all []Entry) (*entryIndex, error) {
 			patterns = append(patterns, s)
 		}
 		seen[string(buf)] = len(pend)
-		pend = append(pend, pending{id, posting{entry: e, kind: kind, weight: hitWeight(kind, buf), text: text}})
+		pend = append(pend, pending{id, posting{entry: e, kind: kind, weight: hitWeight(kind, buf)}, text})
 	}
 	for i := range ix.entries {
 		e := &ix.entries[i]
-		ix.from[i], ix.to[i] = math.MinInt64, math.MaxInt64
+		ix.window[i] = window{from: math.MinInt64, to: math.MaxInt64}
 		if !e.ValidFrom.IsZero() {
-			ix.from[i] = e.ValidFrom.UnixNano()
+			ix.window[i].from = e.ValidFrom.UnixNano()
 		}
 		if !e.ValidTo.IsZero() {
-			ix.to[i] = e.ValidTo.UnixNano()
+			ix.window[i].to = e.ValidTo.UnixNano()
 		}
+		ix.priority[i] = int32(e.Priority)
 		clear(seen)
 		add(int32(i), kindQuestion, e.Question)
 		for _, k := range e.Keywords {
@@ -121,9 +129,11 @@ func buildEntryIndex(all []Entry) (*entryIndex, error) {
 		ix.postOff[i] += ix.postOff[i-1]
 	}
 	ix.posts = make([]posting, len(pend))
+	ix.postText = make([]string, len(pend))
 	fill := append([]int32(nil), ix.postOff[:len(patterns)]...)
 	for _, p := range pend {
 		ix.posts[fill[p.pattern]] = p.post
+		ix.postText[fill[p.pattern]] = p.text
 		fill[p.pattern]++
 	}
 	return ix, nil

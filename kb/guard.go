@@ -1,7 +1,10 @@
 package kb
 
 import (
+	"cmp"
+	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/kefu-go/kefu/internal/textmatch"
 )
@@ -46,12 +49,20 @@ func (p *Phrase) Validate() error {
 }
 
 // Violation is one occurrence of a guarded phrase in an outgoing text.
+//
+// Positions are given twice, both in the ORIGINAL text (not the normalised
+// one): Start and End are byte offsets, for Go slicing (text[Start:End] ==
+// Text); RuneStart and RuneEnd count Unicode code points, for editors that
+// index by character. A span may contain spaces or punctuation the agent
+// put inside the phrase ("终身 免费升级").
 type Violation struct {
-	Phrase   Phrase
-	Start    int    // byte offset in the ORIGINAL text
-	End      int    // byte offset in the ORIGINAL text, exclusive
-	Text     string // the original text[Start:End], as the agent typed it
-	Severity Severity
+	Phrase    Phrase
+	Start     int    // byte offset of the first byte
+	End       int    // byte offset after the last byte
+	RuneStart int    // code-point offset of the first character
+	RuneEnd   int    // code-point offset after the last character
+	Text      string // text[Start:End], as the agent typed it
+	Severity  Severity
 }
 
 // Blocked reports whether any violation has SeverityBlock.
@@ -91,5 +102,20 @@ func (g *phraseGuard) check(text string) []Violation {
 		out = append(out, Violation{Phrase: p, Start: m.Start, End: m.End, Text: text[m.Start:m.End], Severity: p.Severity})
 		return true
 	})
+	// Scan reports by end position; order by start, then end, and count runes
+	// in one pass.
+	slices.SortStableFunc(out, func(a, b Violation) int {
+		if c := cmp.Compare(a.Start, b.Start); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.End, b.End)
+	})
+	pos, runes := 0, 0
+	for i := range out {
+		runes += utf8.RuneCountInString(text[pos:out[i].Start])
+		pos = out[i].Start
+		out[i].RuneStart = runes
+		out[i].RuneEnd = runes + utf8.RuneCountInString(out[i].Text)
+	}
 	return out
 }

@@ -85,6 +85,12 @@ type acc struct {
 	score      float64
 }
 
+// slot points at an entry's accumulator; it is valid only if gen matches.
+type slot struct {
+	gen uint32
+	acc int32
+}
+
 type hit struct {
 	post int32
 	next int32
@@ -93,8 +99,7 @@ type hit struct {
 // scratch is the per-lookup working memory, reused through a sync.Pool.
 type scratch struct {
 	gen  uint32
-	mark []uint32 // per entry: gen when slot is valid
-	slot []int32  // per entry: index in accs
+	slot []slot // per entry: its accumulator in this lookup
 	accs []acc
 	hits []hit
 	top  []int32 // indexes in accs, best first
@@ -104,13 +109,13 @@ func (ix *entryIndex) getScratch() *scratch {
 	if s, ok := ix.pool.Get().(*scratch); ok {
 		return s
 	}
-	return &scratch{mark: make([]uint32, len(ix.entries)), slot: make([]int32, len(ix.entries))}
+	return &scratch{slot: make([]slot, len(ix.entries))}
 }
 
 func (s *scratch) reset() {
 	s.gen++
 	if s.gen == 0 { // wrapped: old marks could look valid
-		clear(s.mark)
+		clear(s.slot)
 		s.gen = 1
 	}
 	s.accs = s.accs[:0]
@@ -134,13 +139,13 @@ func (ix *entryIndex) lookup(text string, now time.Time, limit int, minScore flo
 			post := &ix.posts[p]
 			e := post.entry
 			var a *acc
-			if s.mark[e] == s.gen {
-				a = &s.accs[s.slot[e]]
+			if sl := &s.slot[e]; sl.gen == s.gen {
+				a = &s.accs[sl.acc]
 			} else {
-				s.mark[e] = s.gen
-				s.slot[e] = int32(len(s.accs))
+				*sl = slot{gen: s.gen, acc: int32(len(s.accs))}
+				w := ix.window[e]
 				s.accs = append(s.accs, acc{entry: e, firstHit: -1, lastHit: -1,
-					dead: nowNano < ix.from[e] || nowNano >= ix.to[e]})
+					dead: nowNano < w.from || nowNano >= w.to})
 				a = &s.accs[len(s.accs)-1]
 			}
 			if a.dead {
@@ -230,7 +235,7 @@ func (ix *entryIndex) lookup(text string, now time.Time, limit int, minScore flo
 		e := &ix.entries[a.entry]
 		from := len(kw)
 		for h := a.firstHit; h >= 0; h = s.hits[h].next {
-			kw = append(kw, ix.posts[s.hits[h].post].text)
+			kw = append(kw, ix.postText[s.hits[h].post])
 		}
 		out[i] = Result{Entry: e, Score: a.score, Reason: Reason{
 			Keywords: kw[from:len(kw):len(kw)],
@@ -249,7 +254,7 @@ func (ix *entryIndex) score(a *acc, n int) float64 {
 	if a.exactEnd == int32(n) {
 		sc += exactBonus
 	}
-	return sc + priorityWeight*float64(ix.entries[a.entry].Priority)
+	return sc + priorityWeight*float64(ix.priority[a.entry])
 }
 
 // better orders candidates: higher score, then earlier id (deterministic).

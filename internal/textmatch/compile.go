@@ -19,17 +19,21 @@ func Compile(patterns []string) (*Matcher, error) {
 	}
 
 	// Normalise every pattern to a class sequence in one flat buffer.
-	nonASCII := 0
+	// Size the rune-class table for the distinct non-ASCII runes only: a
+	// small table stays in the CPU cache during Scan.
+	distinct := make(map[rune]struct{})
 	total := 0
 	for _, p := range patterns {
 		total += len(p)
 		for _, r := range p {
 			if r >= utf8.RuneSelf {
-				nonASCII++
+				if nr, ok := NormalizeRune(r); ok && nr >= utf8.RuneSelf {
+					distinct[nr] = struct{}{}
+				}
 			}
 		}
 	}
-	m.classes.reserve(nonASCII)
+	m.classes.reserve(len(distinct))
 	flat := make([]uint32, 0, total)
 	offs := make([]int, len(patterns)+1)
 	for i, p := range patterns {
@@ -53,6 +57,7 @@ func Compile(patterns []string) (*Matcher, error) {
 	}
 	offs[len(patterns)] = len(flat)
 	seq := func(i int) []uint32 { return flat[offs[i]:offs[i+1]] }
+	m.buildFilters(patterns, seq)
 
 	// Insert the patterns in lexicographic order: each new pattern shares a
 	// prefix with the previous one, and the children of every node are created
@@ -98,15 +103,13 @@ func Compile(patterns []string) (*Matcher, error) {
 	for s := 1; s <= nStates; s++ {
 		counts[s] += counts[s-1]
 	}
-	m.edgeCls = make([]uint32, nStates-1)
-	m.edgeTo = make([]uint32, nStates-1)
+	m.edges = make([]edge, nStates-1)
 	fill := slices.Clone(counts[:nStates])
 	for v := 1; v < nStates; v++ {
 		p := parent[v]
 		k := fill[p]
 		fill[p]++
-		m.edgeCls[k] = class[v]
-		m.edgeTo[k] = uint32(v)
+		m.edges[k] = edge{cls: class[v], to: uint32(v)}
 		if p == 0 {
 			m.root[class[v]] = uint32(v)
 		}
@@ -125,9 +128,11 @@ func Compile(patterns []string) (*Matcher, error) {
 		outCounts[s] += outCounts[s-1]
 	}
 	m.outIDs = make([]int, len(patterns))
+	m.outs = make([]output, len(patterns))
 	outFill := slices.Clone(outCounts[:nStates])
 	for id, t := range terminal {
 		m.outIDs[outFill[t]] = id
+		m.outs[outFill[t]] = output{id: uint32(id), len: uint32(m.patLen[id])}
 		outFill[t]++
 	}
 	for s := range nStates {
@@ -156,4 +161,32 @@ func Compile(patterns []string) (*Matcher, error) {
 		}
 	}
 	return m, nil
+}
+
+// buildFilters records, in small bit sets that stay in the CPU cache, which
+// pairs of adjacent classes occur inside some pattern and which classes are
+// one-rune patterns. Scan uses them to skip the automaton's transition
+// function (and its cache misses) wherever no pattern can continue.
+func (m *Matcher) buildFilters(patterns []string, seq func(int) []uint32) {
+	pairs := 0
+	for i := range patterns {
+		pairs += len(seq(i)) - 1
+	}
+	bits := uint32(12)
+	for bits < 22 && 1<<bits < 8*pairs {
+		bits++
+	}
+	m.pairShift = 64 - bits
+	m.pairs = make([]uint64, 1<<bits/64)
+	m.single = make([]uint64, m.classes.n/64+1)
+	for i := range patterns {
+		q := seq(i)
+		if len(q) == 1 {
+			m.single[q[0]/64] |= 1 << (q[0] % 64)
+		}
+		for j := 1; j < len(q); j++ {
+			h := m.pairHash(q[j-1], q[j])
+			m.pairs[h/64] |= 1 << (h % 64)
+		}
+	}
 }

@@ -25,12 +25,25 @@ type Matcher struct {
 	classes runeClasses
 	root    []uint32 // root transition per class; 0 = stay at the root
 	states  []state  // states[0] is the root
-	edgeCls []uint32 // edge classes, per state sorted, ranges in state
-	edgeTo  []uint32
-	outIDs  []int // pattern ids ending at a state, ranges in state
-	patLen  []int // normalised length in runes, per pattern
-	longest int
+	edges   []edge   // goto edges, per state sorted by class, ranges in state
+	outIDs  []int    // pattern ids ending at a state, ranges in state (for Exact)
+	outs    []output // the same with their lengths, for Scan
+	patLen  []int    // normalised length in runes, per pattern
+	// pairs is a hashed bit set of the class pairs adjacent inside some
+	// pattern (false positives allowed); single marks the classes that are
+	// one-rune patterns. See buildFilters.
+	pairs     []uint64
+	pairShift uint32
+	single    []uint64
+	longest   int
 }
+
+// edge is one goto transition; class and target side by side so a lookup
+// touches one cache line.
+type edge struct{ cls, to uint32 }
+
+// output is a pattern ending at a state and its normalised length.
+type output struct{ id, len uint32 }
 
 type state struct {
 	fail             uint32 // longest proper suffix state
@@ -52,21 +65,34 @@ func (m *Matcher) child(s, c uint32) (uint32, bool) {
 	lo, hi := st.edgeOff, st.edgeEnd
 	for hi-lo > 8 {
 		mid := lo + (hi-lo)/2
-		if m.edgeCls[mid] < c {
+		if m.edges[mid].cls < c {
 			lo = mid + 1
 		} else {
 			hi = mid
 		}
 	}
 	for ; lo < hi; lo++ {
-		if m.edgeCls[lo] == c {
-			return m.edgeTo[lo], true
+		e := m.edges[lo]
+		if e.cls == c {
+			return e.to, true
 		}
-		if m.edgeCls[lo] > c {
+		if e.cls > c {
 			break
 		}
 	}
 	return 0, false
+}
+
+func (m *Matcher) pairHash(a, b uint32) uint32 {
+	return uint32((uint64(a)<<32 | uint64(b)) * 0x9E3779B97F4A7C15 >> m.pairShift)
+}
+
+// mayContinue reports whether the pair (a, b) of adjacent classes may occur
+// inside some pattern. If not, after reading b the automaton is at depth at
+// most one: every state deeper than one ends in a pattern's pair.
+func (m *Matcher) mayContinue(a, b uint32) bool {
+	h := m.pairHash(a, b)
+	return m.pairs[h/64]&(1<<(h%64)) != 0
 }
 
 // next is the automaton's transition function.
@@ -91,7 +117,7 @@ func (m *Matcher) next(s, c uint32) uint32 {
 //
 // Scan does not allocate; the Match passed to fn is a value.
 func (m *Matcher) Scan(text string, fn func(Match) bool) int {
-	var s uint32
+	var s, prev uint32
 	n := 0
 	for i := 0; i < len(text); {
 		r, w := rune(text[i]), 1
@@ -107,12 +133,23 @@ func (m *Matcher) Scan(text string, fn func(Match) bool) int {
 		if len(m.states) == 0 {
 			continue
 		}
-		s = m.next(s, m.classes.lookup(nr))
+		c := m.classes.lookup(nr)
+		if s == 0 || c == 0 || !m.mayContinue(prev, c) {
+			// Fast path: the new state is the depth-one node of c (or the
+			// root), whose only outputs are one-rune patterns.
+			prev = c
+			s = m.root[c]
+			if s == 0 || m.single[c/64]&(1<<(c%64)) == 0 {
+				continue
+			}
+		} else {
+			prev = c
+			s = m.next(s, c)
+		}
 		for o := s; o != 0; o = m.states[o].dict {
 			st := &m.states[o]
-			for k := st.outOff; k < st.outEnd; k++ {
-				id := m.outIDs[k]
-				l := m.patLen[id]
+			for _, out := range m.outs[st.outOff:st.outEnd] {
+				id, l := int(out.id), int(out.len)
 				if !fn(Match{Pattern: id, Start: originalStart(text, i, l), End: i, NormStart: n - l, NormEnd: n}) {
 					return n
 				}
