@@ -54,7 +54,7 @@ func (c *fakeClock) Advance(d time.Duration) {
 // commits.
 type piiStore struct {
 	identity.Store
-	t       *testing.T
+	t       reporter
 	secrets []string
 	commits atomic.Int64
 	checked atomic.Int64 // strings and byte slices inspected
@@ -115,6 +115,12 @@ func (s *piiStore) check(call, field string) {
 			s.t.Errorf("%s sent the store a field containing the phone digits %s", call, secret)
 		}
 	}
+}
+
+// reporter is the part of testing.T a piiStore reports leaks to.
+type reporter interface {
+	Helper()
+	Errorf(format string, args ...any)
 }
 
 // harness is a Registry over an in-memory store wrapped in a piiStore, with a
