@@ -100,13 +100,13 @@ func TestRegistryWithoutTagSyncer(t *testing.T) {
 func TestTagSyncFunc(t *testing.T) {
 	var mu sync.Mutex
 	var got []identity.TagChange
-	sync := identity.TagSyncFunc(func(ctx context.Context, c identity.TagChange) error {
+	syncer := identity.TagSyncFunc(func(ctx context.Context, c identity.TagChange) error {
 		mu.Lock()
 		defer mu.Unlock()
 		got = append(got, c)
 		return nil
 	})
-	h := newHarness(t, func(c *identity.Config) { c.TagSyncer = sync })
+	h := newHarness(t, func(c *identity.Config) { c.TagSyncer = syncer })
 	a := h.resolve("wxoa", "o-a")
 	must(t)(h.reg.Tag(bg, a.ID, "孕期"))
 	if len(got) != 1 || !slices.Equal(got[0].Added, []string{"孕期"}) {
