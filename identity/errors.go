@@ -67,6 +67,7 @@ var (
 )
 
 // BindingTakenError details ErrBindingTaken: Key is bound to Owner.
+// It is immutable once returned and safe for concurrent use.
 type BindingTakenError struct {
 	Key   Key
 	Owner string
@@ -86,6 +87,7 @@ func (e *BindingTakenError) Is(target error) bool { return target == ErrBindingT
 // Other is the customer it was about to be merged with, or empty when the
 // conflict is with a new identifier for Customer itself. Proof is the kind of
 // identifier that would have justified the merge (0 for a manual merge).
+// It is immutable once returned and safe for concurrent use.
 type ConflictError struct {
 	Kind     Kind
 	Proof    Kind
@@ -108,6 +110,7 @@ func (e *ConflictError) Is(target error) bool { return target == ErrIdentifierCo
 // TagSyncError details ErrTagSync. The tags are already stored; Change is
 // the change the TagSyncer failed to mirror (retry it with
 // TagSyncer.SyncTags), Err is the TagSyncer's error.
+// It is immutable once returned and safe for concurrent use.
 type TagSyncError struct {
 	CustomerID string
 	Change     TagChange

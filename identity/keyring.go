@@ -18,6 +18,8 @@ import (
 // to the customer id it was written for (the id is the additional
 // authenticated data), so ciphertext copied onto another record fails to open.
 // The zero value means "nothing sealed".
+// A Sealed may be read concurrently but its Data must not be changed while
+// it is shared.
 type Sealed struct {
 	KeyID string
 	Data  []byte

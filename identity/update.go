@@ -27,6 +27,8 @@ func (f TagSyncFunc) SyncTags(ctx context.Context, change TagChange) error { ret
 
 // TagChange is one tag change of one customer. WeChat tags users per app:
 // pick the openids of the Official Account the tags belong to.
+// The syncer receives its own copy; it may keep it and read it from any
+// goroutine.
 type TagChange struct {
 	CustomerID string
 	OpenIDs    []OpenID // every openid of the customer, in every app
