@@ -128,7 +128,7 @@ type reporter interface {
 type harness struct {
 	t     *testing.T
 	reg   *identity.Registry
-	mem   *identity.MemoryStore
+	mem   identity.Store // the store under the piiStore, for direct access
 	store *piiStore
 	clock *fakeClock
 	dir   *identitytest.Directory
@@ -172,11 +172,10 @@ func newHarness(t *testing.T, change ...func(*identity.Config)) *harness {
 	for _, p := range []string{phoneA, phoneB, phoneC} {
 		secrets = append(secrets, p, p[3:]) // the number, and its last 8 digits
 	}
-	h.store = &piiStore{Store: h.mem, t: t, secrets: secrets}
 	var n atomic.Int64
 	h.cfg = identity.Config{
 		Keyring:   identitytest.NewKeyring(t),
-		Store:     h.store,
+		Store:     h.mem,
 		Directory: h.dir,
 		TagSyncer: h.tags,
 		Now:       h.clock.Now,
@@ -186,6 +185,10 @@ func newHarness(t *testing.T, change ...func(*identity.Config)) *harness {
 	for _, f := range change {
 		f(&h.cfg)
 	}
+	// Whatever store a test chose, the Registry reaches it through the piiStore.
+	h.mem = h.cfg.Store
+	h.store = &piiStore{Store: h.mem, t: t, secrets: secrets}
+	h.cfg.Store = h.store
 	h.reg = h.registry()
 	t.Cleanup(func() {
 		if h.store.checked.Load() == 0 && h.store.commits.Load() > 0 {

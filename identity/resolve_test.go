@@ -159,3 +159,47 @@ func TestResolveServesKnownOpenIDFromCache(t *testing.T) {
 		t.Fatalf("%d writes to refresh LastSeen; want 1", got)
 	}
 }
+
+func TestResolveWithoutCache(t *testing.T) {
+	cs := &countingStore{Store: identity.NewMemoryStore()}
+	h := newHarness(t, func(c *identity.Config) { c.Store = cs; c.CacheTTL = -1 })
+	a := h.resolve("wxoa", "o-a")
+	must(t)(h.registry().Tag(bg, a.ID, "from-elsewhere"))
+	gets := cs.gets.Load()
+	// Without a cache every Resolve reads the store, so changes made by other
+	// processes show at once.
+	if c := h.resolve("wxoa", "o-a"); !c.HasTag("from-elsewhere") || cs.gets.Load() != gets+1 {
+		t.Fatalf("uncached Resolve: tags %v, %d gets", c.Tags, cs.gets.Load()-gets)
+	}
+	// LastSeen is still persisted at most once a minute.
+	commits := h.store.commits.Load()
+	for range 3 {
+		h.clock.Advance(10 * time.Second)
+		h.resolve("wxoa", "o-a")
+	}
+	if n := h.store.commits.Load() - commits; n != 0 {
+		t.Fatalf("%d LastSeen writes within a minute", n)
+	}
+	h.clock.Advance(40 * time.Second)
+	if c := h.resolve("wxoa", "o-a"); !c.LastSeen.Equal(t0.Add(70*time.Second)) || h.store.commits.Load()-commits != 1 {
+		t.Fatalf("LastSeen %v after %d writes", c.LastSeen, h.store.commits.Load()-commits)
+	}
+}
+
+func TestResolveCacheSizeBound(t *testing.T) {
+	cs := &countingStore{Store: identity.NewMemoryStore()}
+	h := newHarness(t, func(c *identity.Config) { c.Store = cs; c.CacheSize = 2 })
+	ids := map[string]string{}
+	for _, o := range []string{"o-1", "o-2", "o-3", "o-4"} {
+		ids[o] = h.resolve("wxoa", o).ID
+	}
+	gets := cs.gets.Load()
+	for _, o := range []string{"o-1", "o-2", "o-3", "o-4"} {
+		if c := h.resolve("wxoa", o); c.ID != ids[o] {
+			t.Fatalf("Resolve(%s) = %s after evictions; want %s", o, c.ID, ids[o])
+		}
+	}
+	if n := cs.gets.Load() - gets; n < 2 {
+		t.Fatalf("%d store reads for 4 customers with a cache of 2; want at least 2", n)
+	}
+}
