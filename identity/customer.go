@@ -13,7 +13,8 @@ import (
 // Customer is one person as the Registry sees them, decrypted.
 //
 // Customers returned by the Registry may share their slices and maps with its
-// cache: treat them as read-only, or Clone before changing. Change a customer
+// cache: treat them as read-only (reading from any goroutine is safe), or
+// Clone before changing. Change a customer
 // through Registry methods (Update, Tag, BindPhone, ...).
 //
 // A Customer prints and logs itself redacted (phone masked, name and sensitive

@@ -11,6 +11,7 @@ import (
 
 // RetentionPolicy says what erasure keeps. The zero value deletes an erased
 // customer at once and keeps nothing.
+// It is a plain value, safe for concurrent use.
 type RetentionPolicy struct {
 	// KeepFor keeps an anonymised record (id, first/last seen, erasure time,
 	// and what the flags below allow; no identifier, no personal data) for

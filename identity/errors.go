@@ -47,7 +47,9 @@ var (
 	ErrNoDirectory = errors.New("identity: no member directory configured")
 
 	// ErrTagSync reports that tags were saved but the TagSyncer failed; the
-	// detailed form is *TagSyncError. Retrying the same Tag/Untag call is safe.
+	// detailed form is *TagSyncError, whose Change can be passed to the
+	// TagSyncer again. (Repeating the Tag/Untag call would find nothing to
+	// change and sync nothing.)
 	ErrTagSync = errors.New("identity: tag sync failed")
 
 	// ErrCannotUndo reports a merge that can no longer be undone: already
@@ -65,6 +67,7 @@ var (
 )
 
 // BindingTakenError details ErrBindingTaken: Key is bound to Owner.
+// It is immutable once returned and safe for concurrent use.
 type BindingTakenError struct {
 	Key   Key
 	Owner string
@@ -84,6 +87,7 @@ func (e *BindingTakenError) Is(target error) bool { return target == ErrBindingT
 // Other is the customer it was about to be merged with, or empty when the
 // conflict is with a new identifier for Customer itself. Proof is the kind of
 // identifier that would have justified the merge (0 for a manual merge).
+// It is immutable once returned and safe for concurrent use.
 type ConflictError struct {
 	Kind     Kind
 	Proof    Kind
@@ -103,10 +107,13 @@ func (e *ConflictError) Error() string {
 // Is reports whether target is ErrIdentifierConflict.
 func (e *ConflictError) Is(target error) bool { return target == ErrIdentifierConflict }
 
-// TagSyncError details ErrTagSync. The tags are already stored; Err is the
-// TagSyncer's error.
+// TagSyncError details ErrTagSync. The tags are already stored; Change is
+// the change the TagSyncer failed to mirror (retry it with
+// TagSyncer.SyncTags), Err is the TagSyncer's error.
+// It is immutable once returned and safe for concurrent use.
 type TagSyncError struct {
 	CustomerID string
+	Change     TagChange
 	Err        error
 }
 

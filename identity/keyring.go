@@ -18,6 +18,8 @@ import (
 // to the customer id it was written for (the id is the additional
 // authenticated data), so ciphertext copied onto another record fails to open.
 // The zero value means "nothing sealed".
+// A Sealed may be read concurrently but its Data must not be changed while
+// it is shared.
 type Sealed struct {
 	KeyID string
 	Data  []byte
@@ -40,7 +42,16 @@ func (s Sealed) IsZero() bool { return s.KeyID == "" && len(s.Data) == 0 }
 type Keyring struct {
 	current string
 	aeads   map[string]cipher.AEAD
-	hmacs   sync.Pool // of hash.Hash keyed with the index key
+	hmacs   sync.Pool // of *indexer keyed with the index key
+}
+
+// indexer is a pooled HMAC with scratch space, so computing a blind index
+// allocates only the resulting string.
+type indexer struct {
+	mac hash.Hash
+	in  [96]byte
+	sum [sha256.Size]byte
+	out [43]byte // base64.RawURLEncoding.EncodedLen(sha256.Size)
 }
 
 // NewKeyring returns a keyring that seals with keys[current] and opens with any
@@ -74,7 +85,7 @@ func NewKeyring(current string, keys map[string][]byte, indexKey []byte) (*Keyri
 		k.aeads[id] = aead
 	}
 	ik := append([]byte(nil), indexKey...)
-	k.hmacs.New = func() any { return hmac.New(sha256.New, ik) }
+	k.hmacs.New = func() any { return &indexer{mac: hmac.New(sha256.New, ik)} }
 	return k, nil
 }
 
@@ -113,14 +124,13 @@ func (k *Keyring) open(s Sealed, aad []byte) ([]byte, error) {
 // key, "phone:" + E.164)). The domain prefix keeps phone indexes apart from
 // any other field indexed with the same key later.
 func (k *Keyring) phoneIndex(p Phone) string {
-	h := k.hmacs.Get().(hash.Hash)
-	h.Reset()
-	var buf [64]byte
-	in := append(buf[:0], "phone:"...)
+	x := k.hmacs.Get().(*indexer)
+	x.mac.Reset()
+	in := append(x.in[:0], "phone:"...)
 	in = append(in, p.e164...)
-	h.Write(in)
-	var sum [sha256.Size]byte
-	out := base64.RawURLEncoding.EncodeToString(h.Sum(sum[:0]))
-	k.hmacs.Put(h)
+	x.mac.Write(in)
+	base64.RawURLEncoding.Encode(x.out[:], x.mac.Sum(x.sum[:0]))
+	out := string(x.out[:])
+	k.hmacs.Put(x)
 	return out
 }

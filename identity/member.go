@@ -9,6 +9,7 @@ import (
 )
 
 // Member is a CRM member as the host's Directory reports it.
+// It is a plain value, safe for concurrent use.
 type Member struct {
 	ID    string // CRM member id; required
 	Level string // e.g. "gold", "diamond"

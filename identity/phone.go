@@ -89,8 +89,9 @@ func (p Phone) IsZero() bool { return p.e164 == "" }
 func (p Phone) E164() string { return p.e164 }
 
 // Masked returns the number with its middle digits hidden: "138****1234" for a
-// mainland mobile (without the +86), "+447****3456" for other countries, ""
-// for the zero Phone.
+// mainland mobile (without the +86), "+447****3456" for other countries
+// ("+12****78" for numbers under 11 digits, so that at least four digits stay
+// hidden), "" for the zero Phone.
 func (p Phone) Masked() string {
 	if p.e164 == "" {
 		return ""
@@ -99,6 +100,9 @@ func (p Phone) Masked() string {
 	if strings.HasPrefix(d, "86") {
 		n := d[2:]
 		return n[:3] + "****" + n[len(n)-4:]
+	}
+	if len(d) < 11 { // short numbers: keep at least four digits hidden
+		return "+" + d[:2] + "****" + d[len(d)-2:]
 	}
 	return "+" + d[:3] + "****" + d[len(d)-4:]
 }

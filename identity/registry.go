@@ -17,6 +17,8 @@ const maxAttempts = 16
 const maxMergeHops = 16
 
 // Config configures a Registry. Only Keyring is required.
+// New reads a Config once; the Registry keeps no reference to it, so the
+// caller may reuse or change it afterwards.
 type Config struct {
 	// Keyring seals personal data and keys the phone blind index. Required.
 	Keyring *Keyring

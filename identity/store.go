@@ -12,6 +12,7 @@ import (
 // first: a later binding of a stronger identifier may merge two customers, and
 // two customers that disagree on an identifier stronger than the proof are
 // never merged (see Registry.BindPhone).
+// It is a plain comparable value, safe for concurrent use.
 type Kind uint8
 
 // Identifier kinds, weakest first. The zero Kind stands for a manual merge
@@ -23,7 +24,7 @@ const (
 	KindMember  Kind = 4 // a CRM member id
 )
 
-// String returns "openid", "phone", "unionid", "member" or "manual" (the zero
+// String returns "openid", "phone", "unionid", "member id", or "manual" (the zero
 // Kind).
 func (k Kind) String() string {
 	switch k {
@@ -46,6 +47,7 @@ func (k Kind) String() string {
 // KindOpenID, the blind index (never the number) for KindPhone, and the
 // identifier itself for KindUnionID and KindMember. A SQL store keeps keys in a
 // bindings table with PRIMARY KEY (kind, value).
+// It is a plain comparable value, safe for concurrent use.
 type Key struct {
 	Kind  Kind
 	Value string
@@ -53,6 +55,7 @@ type Key struct {
 
 // OpenID is a WeChat openid together with the app (Official Account or mini
 // program appid) that issued it: openids are per app.
+// It is a plain comparable value, safe for concurrent use.
 type OpenID struct {
 	App string
 	ID  string
@@ -68,6 +71,8 @@ func (o OpenID) Key() Key { return Key{Kind: KindOpenID, Value: o.App + ":" + o.
 //
 // A record with MergedInto set is a tombstone left by a merge; one with
 // ErasedAt set is an anonymised record kept under the retention policy.
+// Values holding the same slices or maps may be read concurrently but not
+// changed concurrently; Clone before changing a shared one.
 type Record struct {
 	ID          string
 	Version     int64 // stored version; 0 only for a record not yet created
@@ -123,6 +128,8 @@ func (r Record) Clone() Record {
 // records exactly as they were stored before the merge. Proof is the kind of
 // identifier that proved the two customers are one person (0 for a manual
 // merge).
+// Values holding the same slices or maps may be read concurrently but not
+// changed concurrently; Clone before changing a shared one.
 type MergeRecord struct {
 	ID           string
 	Version      int64 // stored version; 0 only for a record not yet created
@@ -143,12 +150,14 @@ func (m MergeRecord) Clone() MergeRecord {
 }
 
 // Binding binds Key to the customer with id Customer.
+// It is a plain comparable value, safe for concurrent use.
 type Binding struct {
 	Key      Key
 	Customer string
 }
 
 // Ref names a stored record at the version the caller read.
+// It is a plain comparable value, safe for concurrent use.
 type Ref struct {
 	ID      string
 	Version int64
@@ -156,6 +165,7 @@ type Ref struct {
 
 // Write is one atomic change to a Store: Store.Commit applies all of it or
 // none of it. Each record id appears at most once across Put and Delete.
+// A Write is built by one goroutine and must not change while Commit runs.
 type Write struct {
 	// Put creates or replaces records with compare-and-set on Version: a
 	// record with Version 0 must not exist yet; any other Version must equal
@@ -178,6 +188,7 @@ type Write struct {
 }
 
 // Query selects records for Store.List, in ascending ID order.
+// It is a plain value, safe for concurrent use.
 type Query struct {
 	// After returns only records whose ID sorts after it ("" = from the start).
 	After string

@@ -18,12 +18,22 @@ type TagSyncer interface {
 	SyncTags(ctx context.Context, change TagChange) error
 }
 
-// TagChange is one tag change of one customer.
+// TagSyncFunc adapts a function to TagSyncer, for wiring a closure over the
+// host's WeChat client. It is safe for concurrent use if the function is.
+type TagSyncFunc func(ctx context.Context, change TagChange) error
+
+// SyncTags implements TagSyncer by calling f.
+func (f TagSyncFunc) SyncTags(ctx context.Context, change TagChange) error { return f(ctx, change) }
+
+// TagChange is one tag change of one customer. WeChat tags users per app:
+// pick the openids of the Official Account the tags belong to.
+// The syncer receives its own copy; it may keep it and read it from any
+// goroutine.
 type TagChange struct {
 	CustomerID string
-	OpenIDs    []OpenID
-	Added      []string
-	Removed    []string
+	OpenIDs    []OpenID // every openid of the customer, in every app
+	Added      []string // tags the customer did not have before
+	Removed    []string // tags the customer no longer has
 }
 
 // maxTagLen is the longest tag accepted, in bytes.
@@ -41,7 +51,8 @@ func validTag(t string) bool {
 // Tag adds tags (e.g. "敏感肌", "孕期") to the customer; tags it already has
 // are ignored. Tags come from the host or from routing/kb outcomes. With a
 // TagSyncer configured, the added tags are then mirrored; if that fails the
-// tags stay stored and the error matches ErrTagSync (retrying is safe).
+// tags stay stored and the error is a *TagSyncError (matching ErrTagSync)
+// carrying the change to mirror again.
 func (r *Registry) Tag(ctx context.Context, id string, tags ...string) (Customer, error) {
 	return r.Update(ctx, id, func(c *Customer) error {
 		for _, t := range tags {
@@ -65,9 +76,10 @@ func (r *Registry) Untag(ctx context.Context, id string, tags ...string) (Custom
 // Update changes the customer's Name, MemberLevel, Tags, Attributes and
 // Sensitive attributes through fn, which receives a private copy and may be
 // called more than once (on a concurrent change it runs again on fresh
-// data). An error from fn aborts the update and is returned as is. Changing
-// any other field fails with ErrImmutable: identifiers change through
-// BindPhone, LinkUnionID, BindOpenID, LookupMember and the erasure methods.
+// data). An error from fn aborts the update and is returned as is; an fn
+// that changes nothing writes nothing. Changing any other field fails with
+// ErrImmutable: identifiers change through BindPhone, LinkUnionID,
+// BindOpenID, LookupMember and the erasure methods.
 // Tag changes are mirrored as described on Tag.
 func (r *Registry) Update(ctx context.Context, id string, fn func(c *Customer) error) (Customer, error) {
 	for range maxAttempts {
@@ -87,6 +99,9 @@ func (r *Registry) Update(ctx context.Context, id string, fn func(c *Customer) e
 			return Customer{}, err
 		}
 		added, removed := diffTags(before.Tags, c.Tags)
+		if unchanged(before, c) {
+			return before, nil
+		}
 		c, err = r.save(ctx, rec, c)
 		if retryable(err) {
 			continue
@@ -97,7 +112,7 @@ func (r *Registry) Update(ctx context.Context, id string, fn func(c *Customer) e
 		if r.syncer != nil && (len(added) > 0 || len(removed) > 0) {
 			ch := TagChange{CustomerID: c.ID, OpenIDs: slices.Clone(c.OpenIDs), Added: added, Removed: removed}
 			if err := r.syncer.SyncTags(ctx, ch); err != nil {
-				return c, &TagSyncError{CustomerID: c.ID, Err: err}
+				return c, &TagSyncError{CustomerID: c.ID, Change: ch, Err: err}
 			}
 		}
 		return c, nil
@@ -149,6 +164,14 @@ func checkUpdate(before, after Customer) error {
 		}
 	}
 	return nil
+}
+
+// unchanged reports whether an update left every field it may change as it
+// was (after checkUpdate, nothing else can differ).
+func unchanged(before, after Customer) bool {
+	return after.Name == before.Name && after.MemberLevel == before.MemberLevel &&
+		slices.Equal(after.Tags, before.Tags) &&
+		maps.Equal(after.Attributes, before.Attributes) && maps.Equal(after.Sensitive, before.Sensitive)
 }
 
 // diffTags returns the tags in after but not before, and the reverse.

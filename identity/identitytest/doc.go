@@ -9,8 +9,11 @@
 //		identitytest.TestRegistry(t, func(t *testing.T) identity.Store { return newEmptyStore(t) })
 //	}
 //
-// TestStore checks the Store contract directly (compare-and-set, unique
-// bindings, atomic writes, paging, isolation, concurrent first contact);
+// TestStore checks the Store contract directly: every method, the
+// ErrNotFound sentinel, compare-and-set on versions, unique bindings, atomic
+// writes, paging, isolation from callers' memory, cancelled contexts, and
+// races (concurrent first contacts, creates of one id, binds of one key,
+// updates from one version);
 // TestRegistry drives an identity.Registry over the store through every flow
 // (resolve, bind, merge, undo, member lookup, tags, erasure, key rotation) and
 // verifies that no plaintext phone number, name or sensitive attribute ever

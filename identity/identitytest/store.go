@@ -34,6 +34,9 @@ func TestStore(t *testing.T, newStore func(t *testing.T) identity.Store) {
 		{"CancelledContext", storeCancelled},
 		{"ConcurrentFirstContact", storeConcurrentFirstContact},
 		{"ConcurrentUpdate", storeConcurrentUpdate},
+		{"ConcurrentCreateSameID", storeConcurrentCreateSameID},
+		{"ConcurrentBindSameKey", storeConcurrentBindSameKey},
+		{"DuplicateBindInOneWrite", storeDuplicateBind},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, newStore(t)) })
 	}
@@ -240,6 +243,15 @@ func storeDelete(t *testing.T, s identity.Store) {
 	mustCommit(t, s, identity.Write{Delete: []identity.Ref{{ID: "c1", Version: 1}}})
 	_, err = s.Get(ctx, "c1")
 	wantErr(t, "Get after delete", err, identity.ErrNotFound)
+	err = s.Commit(ctx, identity.Write{Delete: []identity.Ref{{ID: "c1", Version: 1}}})
+	wantErr(t, "deleting a deleted record", err, identity.ErrVersionConflict)
+	// A failed delete cancels the rest of the write.
+	mustCommit(t, s, identity.Write{Put: []identity.Record{sampleRecord("c2")}})
+	err = s.Commit(ctx, identity.Write{Delete: []identity.Ref{{ID: "c2", Version: 1}, {ID: "gone", Version: 4}}})
+	wantErr(t, "write deleting a missing record", err, identity.ErrVersionConflict)
+	if _, err := s.Get(ctx, "c2"); err != nil {
+		t.Fatalf("partial write: c2 deleted (%v)", err)
+	}
 }
 
 func storeMerges(t *testing.T, s identity.Store) {
@@ -431,5 +443,98 @@ func storeConcurrentUpdate(t *testing.T, s identity.Store) {
 	}
 	if got := mustGet(t, s, "c1"); wins != 1 || got.Version != 2 {
 		t.Fatalf("%d updates won, version %d; want exactly 1 and version 2", wins, got.Version)
+	}
+}
+
+// storeConcurrentCreateSameID races creates of one record id: exactly one
+// may succeed, the others fail with ErrVersionConflict.
+func storeConcurrentCreateSameID(t *testing.T, s identity.Store) {
+	ctx := context.Background()
+	const n = 16
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range n {
+		wg.Go(func() {
+			r := sampleRecord("same")
+			r.MemberLevel = fmt.Sprint(i)
+			errs[i] = s.Commit(ctx, identity.Write{Put: []identity.Record{r}})
+		})
+	}
+	wg.Wait()
+	wins := 0
+	for _, err := range errs {
+		if err == nil {
+			wins++
+		} else if !errors.Is(err, identity.ErrVersionConflict) {
+			t.Fatalf("losing create: %v, want ErrVersionConflict", err)
+		}
+	}
+	if got := mustGet(t, s, "same"); wins != 1 || got.Version != 1 {
+		t.Fatalf("%d creates won, version %d; want exactly 1 and version 1", wins, got.Version)
+	}
+}
+
+// storeConcurrentBindSameKey races existing customers for one unionid:
+// exactly one binding may win.
+func storeConcurrentBindSameKey(t *testing.T, s identity.Store) {
+	ctx := context.Background()
+	const n = 16
+	var w identity.Write
+	for i := range n {
+		w.Put = append(w.Put, identity.Record{ID: fmt.Sprintf("c%02d", i), FirstSeen: t0})
+	}
+	mustCommit(t, s, w)
+	key := identity.Key{Kind: identity.KindUnionID, Value: "u-contested"}
+	recs := make([]identity.Record, n)
+	for i := range recs {
+		recs[i] = mustGet(t, s, fmt.Sprintf("c%02d", i))
+		recs[i].UnionID = key.Value
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range n {
+		wg.Go(func() {
+			r := recs[i]
+			errs[i] = s.Commit(ctx, identity.Write{Put: []identity.Record{r}, Bind: []identity.Binding{{Key: key, Customer: r.ID}}})
+		})
+	}
+	wg.Wait()
+	winner := ""
+	for i, err := range errs {
+		switch {
+		case err == nil && winner != "":
+			t.Fatalf("two customers bound the same key: %s and c%02d", winner, i)
+		case err == nil:
+			winner = fmt.Sprintf("c%02d", i)
+		case !errors.Is(err, identity.ErrBindingTaken):
+			t.Fatalf("losing bind: %v, want ErrBindingTaken", err)
+		}
+	}
+	if id, err := s.Lookup(ctx, key); err != nil || id != winner {
+		t.Fatalf("Lookup = %q, %v; want %s", id, err, winner)
+	}
+	for i := range n {
+		id := fmt.Sprintf("c%02d", i)
+		r := mustGet(t, s, id)
+		if (r.UnionID != "") != (id == winner) || (id == winner) != (r.Version == 2) {
+			t.Fatalf("record %s after the race: unionid %q version %d (winner %s)", id, r.UnionID, r.Version, winner)
+		}
+	}
+}
+
+// storeDuplicateBind binds one key to two customers in a single write.
+func storeDuplicateBind(t *testing.T, s identity.Store) {
+	ctx := context.Background()
+	key := identity.Key{Kind: identity.KindMember, Value: "M-dup"}
+	err := s.Commit(ctx, identity.Write{
+		Put:  []identity.Record{sampleRecord("a")},
+		Bind: []identity.Binding{{Key: key, Customer: "a"}, {Key: key, Customer: "b"}},
+	})
+	wantErr(t, "one key bound to two customers in one write", err, identity.ErrBindingTaken)
+	if _, err := s.Lookup(ctx, key); !errors.Is(err, identity.ErrNotFound) {
+		t.Fatalf("partial write: key bound (%v)", err)
+	}
+	if _, err := s.Get(ctx, "a"); !errors.Is(err, identity.ErrNotFound) {
+		t.Fatalf("partial write: record created (%v)", err)
 	}
 }

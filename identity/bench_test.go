@@ -1,0 +1,76 @@
+package identity_test
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"testing"
+
+	"github.com/kefu-go/kefu/identity"
+	"github.com/kefu-go/kefu/identity/identitytest"
+)
+
+// benchCustomers is how many customers the benchmarks preload, so lookups hit
+// maps of a realistic size rather than a single entry.
+const benchCustomers = 10_000
+
+func benchRegistry(b *testing.B) *identity.Registry {
+	b.Helper()
+	reg, err := identity.New(identity.Config{Keyring: identitytest.NewKeyring(b)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return reg
+}
+
+// BenchmarkResolve measures Resolve of a known openid with a warm cache: the
+// path every inbound message of a returning user takes.
+func BenchmarkResolve(b *testing.B) {
+	ctx := context.Background()
+	reg := benchRegistry(b)
+	openids := make([]string, benchCustomers)
+	for i := range openids {
+		openids[i] = fmt.Sprintf("o-bench-%06d", i)
+		if _, err := reg.Resolve(ctx, "wxoa", openids[i]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	runtime.GC() // collect the setup's garbage outside the measurement
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		c, err := reg.Resolve(ctx, "wxoa", openids[i%benchCustomers])
+		if err != nil || c.ID == "" {
+			b.Fatalf("Resolve: %v", err)
+		}
+		i++
+	}
+}
+
+// BenchmarkLookupPhone measures finding a customer by phone through the
+// blind index (HMAC of the number, one store lookup, one cached customer).
+func BenchmarkLookupPhone(b *testing.B) {
+	ctx := context.Background()
+	reg := benchRegistry(b)
+	phones := make([]identity.Phone, benchCustomers)
+	for i := range phones {
+		c, err := reg.Resolve(ctx, "wxoa", fmt.Sprintf("o-bench-%06d", i))
+		if err != nil {
+			b.Fatal(err)
+		}
+		phones[i] = identity.MustParsePhone(fmt.Sprintf("139%08d", i))
+		if _, err := reg.BindPhone(ctx, c.ID, phones[i]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	runtime.GC() // collect the setup's garbage outside the measurement
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		c, err := reg.LookupPhone(ctx, phones[i%benchCustomers])
+		if err != nil || c.Phone != phones[i%benchCustomers] {
+			b.Fatalf("LookupPhone: %v", err)
+		}
+		i++
+	}
+}
