@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // RuleSet is a compiled, immutable rule set. Build one with Compile or
@@ -73,6 +74,7 @@ type node struct {
 	hasMax  bool
 	flag    bool
 	cal     Calendar
+	loc     *time.Location // the calendar's zone for explanations, or nil
 	pred    PredicateFunc
 }
 
@@ -302,6 +304,9 @@ func (c *compiler) condition(rule, path string, cd *Condition, top bool) node {
 			c.fail(rule, n.path+".calendar", fmt.Errorf("%w %q", ErrUnknownCalendar, name))
 		}
 		n.cal = cal
+		if l, ok := cal.(interface{ Location() *time.Location }); ok {
+			n.loc = l.Location()
+		}
 		if n.flag {
 			n.desc = fmt.Sprintf("inside business hours of %q", name)
 		} else {

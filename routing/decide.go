@@ -244,9 +244,13 @@ func (rs *RuleSet) eval(n *node, in *Input, s *scratch) bool {
 		return s.record(n, in.FirstContact == n.flag, "first contact "+strconv.FormatBool(in.FirstContact))
 	case opHours:
 		open := n.cal.IsOpen(in.Time)
-		got := "closed at " + in.Time.Format("2006-01-02 15:04 MST")
+		at := in.Time
+		if n.loc != nil {
+			at = at.In(n.loc) // explain in the calendar's own zone
+		}
+		got := "closed at " + at.Format("Mon 2006-01-02 15:04 MST")
 		if open {
-			got = "open at " + in.Time.Format("2006-01-02 15:04 MST")
+			got = "open at " + at.Format("Mon 2006-01-02 15:04 MST")
 		}
 		return s.record(n, open == n.flag, got)
 	case opPredicate:
