@@ -1,9 +1,11 @@
 package routing_test
 
 import (
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/kefu-go/kefu/routing"
 	"github.com/stretchr/testify/assert"
@@ -63,12 +65,14 @@ func TestRouterSwapWhileDeciding(t *testing.T) {
 	}
 	started.Wait()
 	// Swap while the deciders run, until both rule sets were seen often.
-	for i := 0; i < 100000 && (i < 1000 || seen[0].Load() < 100 || seen[1].Load() < 100); i++ {
+	deadline := time.Now().Add(10 * time.Second)
+	for i := 0; i < 1000 || (time.Now().Before(deadline) && (seen[0].Load() < 100 || seen[1].Load() < 100)); i++ {
 		if i%2 == 0 {
 			rt.Swap(b)
 		} else {
 			rt.Swap(a)
 		}
+		runtime.Gosched()
 	}
 	stop.Store(true)
 	wg.Wait()
