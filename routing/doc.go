@@ -62,7 +62,8 @@
 // respects presence, capacity per agent and per channel, and a fairness cap
 // per window. When every eligible agent is at a limit the conversation waits
 // in a holding queue; Drain serves waiting conversations by priority with
-// ageing, so VIPs go first but nobody waits forever.
+// ageing, so VIPs go first but nobody waits forever, and a newcomer does
+// not jump ahead of conversations that rank before it.
 //
 // Agent presence and load and the holding queues live behind AgentStore and
 // QueueStore (together Store), shared by every replica of the host.
