@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // RuleSet is a compiled, immutable rule set. Build one with Compile or
@@ -63,8 +64,10 @@ type node struct {
 	exact   bool
 	pats    []int32  // keyword pattern IDs, parallel to words
 	words   []string // keywords as written
-	hitGot  []string // per word: `found "w"` or `text is "w"`
-	missGot []string // per word: `missing "w"`
+	hitGot  []string // per word: `found "w"` or `text is "w"`; per tag: `has tag "t"`
+	missGot []string // per word: `missing "w"`; per tag: `missing tag "t"`
+	gotKeys []string // input values whose explanation is precomputed ...
+	gotVals []string // ... as these strings, such as `kind "text"`
 	re      *regexp.Regexp
 	strs    []string
 	min     int
@@ -73,6 +76,7 @@ type node struct {
 	hasMax  bool
 	flag    bool
 	cal     Calendar
+	loc     *time.Location // the calendar's zone for explanations, or nil
 	pred    PredicateFunc
 }
 
@@ -253,18 +257,26 @@ func (c *compiler) condition(rule, path string, cd *Condition, top bool) node {
 		n.re, n.desc = re, "regexp "+strconv.Quote(cd.Regexp)
 	case cd.Kinds != nil:
 		c.strList(rule, path+".kinds", cd.Kinds, opKinds, "kind in", &n)
+		n.precomputeGot("kind ", append(n.strs[:len(n.strs):len(n.strs)], commonKinds...))
 	case cd.Events != nil:
 		c.strList(rule, path+".events", cd.Events, opEvents, "event in", &n)
+		n.precomputeGot("event ", n.strs)
 	case cd.MenuKeys != nil:
 		c.strList(rule, path+".menu_keys", cd.MenuKeys, opMenuKeys, "menu key in", &n)
+		n.precomputeGot("menu key ", n.strs)
 	case cd.Channels != nil:
 		c.strList(rule, path+".channels", cd.Channels, opChannels, "channel in", &n)
+		n.precomputeGot("channel ", n.strs)
 	case cd.Tags != nil:
 		n.path = path + ".tags"
 		n.setMode = c.setMode(rule, n.path+".mode", cd.Tags.Mode)
 		c.strList(rule, n.path+".tags", cd.Tags.Tags, opTags, "", &n)
 		n.path = path + ".tags"
 		n.desc = fmt.Sprintf("tags %s of %q", n.setMode, cd.Tags.Tags)
+		for _, t := range n.strs {
+			n.hitGot = append(n.hitGot, "has tag "+strconv.Quote(t))
+			n.missGot = append(n.missGot, "missing tag "+strconv.Quote(t))
+		}
 	case cd.MemberLevel != nil:
 		n.op, n.path = opLevel, path+".member_level"
 		lr := cd.MemberLevel
@@ -302,6 +314,9 @@ func (c *compiler) condition(rule, path string, cd *Condition, top bool) node {
 			c.fail(rule, n.path+".calendar", fmt.Errorf("%w %q", ErrUnknownCalendar, name))
 		}
 		n.cal = cal
+		if l, ok := cal.(interface{ Location() *time.Location }); ok {
+			n.loc = l.Location()
+		}
 		if n.flag {
 			n.desc = fmt.Sprintf("inside business hours of %q", name)
 		} else {
@@ -316,6 +331,32 @@ func (c *compiler) condition(rule, path string, cd *Condition, top bool) node {
 		n.desc = "predicate " + strconv.Quote(cd.Predicate)
 	}
 	return n
+}
+
+// commonKinds are the message kinds whose explanation strings every kind
+// test precomputes, so that explaining them allocates nothing.
+var commonKinds = []string{"", KindText, KindImage, KindVoice, KindVideo, KindShortVideo, KindLocation, KindLink, KindEvent}
+
+// precomputeGot prepares the explanation prefix+quoted(v) of each value in
+// vals and of the empty value, so that a decision seeing one of them does
+// not build the string.
+func (n *node) precomputeGot(prefix string, vals []string) {
+	for _, v := range append(vals[:len(vals):len(vals)], "") {
+		if !contains(n.gotKeys, v) {
+			n.gotKeys = append(n.gotKeys, v)
+			n.gotVals = append(n.gotVals, prefix+strconv.Quote(v))
+		}
+	}
+}
+
+// got returns the explanation prefix+quoted(v), precomputed when possible.
+func (n *node) got(prefix, v string) string {
+	for i, k := range n.gotKeys {
+		if k == v {
+			return n.gotVals[i]
+		}
+	}
+	return prefix + strconv.Quote(v)
 }
 
 func (c *compiler) setMode(rule, field string, m SetMode) SetMode {

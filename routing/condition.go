@@ -103,8 +103,10 @@ type HoursTest struct {
 	Open bool `json:"open"`
 }
 
-// Calendar is a business calendar. *businesshours.Schedule implements it.
-// Implementations must be safe for concurrent use.
+// Calendar is a business calendar. *businesshours.Calendar implements it.
+// Implementations must be safe for concurrent use. When a calendar also has
+// a method Location() *time.Location (as *businesshours.Calendar does),
+// explanations show the input's time in that zone.
 type Calendar interface {
 	// IsOpen reports whether t falls inside business hours.
 	IsOpen(t time.Time) bool

@@ -99,16 +99,20 @@ func (rs *RuleSet) decide(in *Input, full bool) Decision {
 			break
 		}
 	}
-	// One allocation for all checks and one per result list.
+	// One allocation for all checks and one for the three result lists,
+	// each capped so that appending to one never overwrites another.
 	checks := append([]Check(nil), s.trace...)
-	if nMatched > 0 {
-		d.Matched = make([]RuleResult, 0, nMatched)
-	}
-	if nRejected > 0 {
-		d.Rejected = make([]RuleResult, 0, nRejected)
-	}
-	if nShadowed > 0 {
-		d.Shadowed = make([]RuleResult, 0, nShadowed)
+	if n := nMatched + nRejected + nShadowed; n > 0 {
+		all := make([]RuleResult, n)
+		if nMatched > 0 {
+			d.Matched = all[:0:nMatched]
+		}
+		if nRejected > 0 {
+			d.Rejected = all[nMatched : nMatched : nMatched+nRejected]
+		}
+		if nShadowed > 0 {
+			d.Shadowed = all[nMatched+nRejected : nMatched+nRejected : n]
+		}
 	}
 	for _, o := range s.results {
 		rule := &rs.rules[o.rule]
@@ -228,25 +232,29 @@ func (rs *RuleSet) eval(n *node, in *Input, s *scratch) bool {
 		}
 		return s.record(n, true, "matched "+strconv.Quote(in.Text[loc[0]:loc[1]]))
 	case opKinds:
-		return s.record(n, contains(n.strs, in.Kind), "kind "+strconv.Quote(in.Kind))
+		return s.record(n, contains(n.strs, in.Kind), n.got("kind ", in.Kind))
 	case opEvents:
-		return s.record(n, contains(n.strs, in.Event), "event "+strconv.Quote(in.Event))
+		return s.record(n, contains(n.strs, in.Event), n.got("event ", in.Event))
 	case opMenuKeys:
-		return s.record(n, contains(n.strs, in.MenuKey), "menu key "+strconv.Quote(in.MenuKey))
+		return s.record(n, contains(n.strs, in.MenuKey), n.got("menu key ", in.MenuKey))
 	case opChannels:
-		return s.record(n, contains(n.strs, in.Channel), "channel "+strconv.Quote(in.Channel))
+		return s.record(n, contains(n.strs, in.Channel), n.got("channel ", in.Channel))
 	case opTags:
 		return evalTags(n, in, s)
 	case opLevel:
 		ok := (!n.hasMin || in.MemberLevel >= n.min) && (!n.hasMax || in.MemberLevel <= n.max)
-		return s.record(n, ok, "level "+strconv.Itoa(in.MemberLevel))
+		return s.record(n, ok, levelGot(in.MemberLevel))
 	case opFirstContact:
 		return s.record(n, in.FirstContact == n.flag, "first contact "+strconv.FormatBool(in.FirstContact))
 	case opHours:
 		open := n.cal.IsOpen(in.Time)
-		got := "closed at " + in.Time.Format("2006-01-02 15:04 MST")
+		at := in.Time
+		if n.loc != nil {
+			at = at.In(n.loc) // explain in the calendar's own zone
+		}
+		got := "closed at " + at.Format("Mon 2006-01-02 15:04 MST")
 		if open {
-			got = "open at " + in.Time.Format("2006-01-02 15:04 MST")
+			got = "open at " + at.Format("Mon 2006-01-02 15:04 MST")
 		}
 		return s.record(n, open == n.flag, got)
 	case opPredicate:
@@ -294,27 +302,43 @@ func evalKeywords(n *node, s *scratch) bool {
 func evalTags(n *node, in *Input, s *scratch) bool {
 	switch n.setMode {
 	case AllOf:
-		for _, t := range n.strs {
+		for i, t := range n.strs {
 			if !in.hasTag(t) {
-				return s.record(n, false, "missing tag "+strconv.Quote(t))
+				return s.record(n, false, n.missGot[i])
 			}
 		}
 		return s.record(n, true, "has all")
 	case NoneOf:
-		for _, t := range n.strs {
+		for i, t := range n.strs {
 			if in.hasTag(t) {
-				return s.record(n, false, "has tag "+strconv.Quote(t))
+				return s.record(n, false, n.hitGot[i])
 			}
 		}
 		return s.record(n, true, "has none")
 	default:
-		for _, t := range n.strs {
+		for i, t := range n.strs {
 			if in.hasTag(t) {
-				return s.record(n, true, "has tag "+strconv.Quote(t))
+				return s.record(n, true, n.hitGot[i])
 			}
 		}
 		return s.record(n, false, "has none")
 	}
+}
+
+// levelGots are the explanations of the usual member levels, built once.
+var levelGots = func() (t [64]string) {
+	for i := range t {
+		t[i] = "level " + strconv.Itoa(i)
+	}
+	return t
+}()
+
+// levelGot returns the explanation of member level l.
+func levelGot(l int) string {
+	if l >= 0 && l < len(levelGots) {
+		return levelGots[l]
+	}
+	return "level " + strconv.Itoa(l)
 }
 
 func contains(list []string, v string) bool {

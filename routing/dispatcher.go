@@ -181,7 +181,10 @@ type Result struct {
 // targets with nobody online, moves past targets whose timeout has expired,
 // and assigns an agent of the first remaining target; when all of that
 // target's eligible agents are at a limit, it parks w in the target's
-// holding queue (OutcomeQueued) instead of forcing it on someone.
+// holding queue (OutcomeQueued) instead of forcing it on someone. A
+// conversation new to a queue also waits there when conversations ranking
+// before it (see Drain) wait in that queue and an online agent has room for
+// them: it does not jump the queue; the next Drain serves them in order.
 //
 // For a conversation already waiting (w.Queue set, as Drain passes it),
 // Route first checks whether anything changed (a free agent, an expired
@@ -223,9 +226,11 @@ func (d *Dispatcher) Route(ctx context.Context, w Waiting) (Result, error) {
 			}
 			return Result{}, err
 		}
+		from := w.Queue
 		w.Queue = ""
+		return d.place(ctx, w, now, from)
 	}
-	return d.place(ctx, w, now)
+	return d.place(ctx, w, now, "")
 }
 
 // unchanged reports whether a waiting conversation would stay where it is:
@@ -243,20 +248,76 @@ func (d *Dispatcher) unchanged(ctx context.Context, w Waiting, now time.Time) (b
 	if err != nil || len(agents) == 0 {
 		return false, err
 	}
+	return !d.roomFor(w, t.Skills, agents, states), nil
+}
+
+// roomFor reports whether one of the online agents (roster indexes with
+// their states) has the skills and room, in total and on w's channel, for
+// w. It does not consider the fairness cap, which only TryAssign knows.
+func (d *Dispatcher) roomFor(w Waiting, skills []string, agents []int, states []AgentState) bool {
 	for k, st := range states {
 		a := &d.agents[agents[k]]
-		if st.Load < a.Capacity {
-			if c := a.ChannelCapacity[w.Channel]; c == 0 || st.ChannelLoad[w.Channel] < c {
-				return false, nil
-			}
+		if st.Load >= a.Capacity || !hasAll(a.Skills, skills) {
+			continue
+		}
+		if c := a.ChannelCapacity[w.Channel]; c == 0 || st.ChannelLoad[w.Channel] < c {
+			return true
 		}
 	}
-	return true, nil
+	return false
+}
+
+// ranksBefore reports whether a is served before b at now: higher effective
+// priority first, then the longer waiting, then by conversation ID (the
+// order of Drain).
+func (d *Dispatcher) ranksBefore(a, b Waiting, now time.Time) bool {
+	pa, pb := d.EffectivePriority(a, now), d.EffectivePriority(b, now)
+	if pa != pb {
+		return pa > pb
+	}
+	if !a.EnqueuedAt.Equal(b.EnqueuedAt) {
+		return a.EnqueuedAt.Before(b.EnqueuedAt)
+	}
+	return a.ConversationID < b.ConversationID
+}
+
+// waitingAhead counts the conversations waiting in queue that rank before w
+// and that an online agent of the queue has room for now: they get the free
+// capacity first, so a newcomer never jumps the queue.
+func (d *Dispatcher) waitingAhead(ctx context.Context, queue string, w Waiting, now time.Time) (int, error) {
+	ws, err := d.store.Waiting(ctx, queue)
+	if err != nil || len(ws) == 0 {
+		return 0, err
+	}
+	var agents []int
+	var states []AgentState
+	fetched := false
+	n := 0
+	for _, e := range ws {
+		if e.ConversationID == w.ConversationID || !d.ranksBefore(e, w, now) {
+			continue
+		}
+		if !fetched {
+			if agents, states, err = d.eligible(ctx, Target{Queue: queue}); err != nil {
+				return 0, err
+			}
+			fetched = true
+		}
+		var skills []string
+		if e.Target >= 0 && e.Target < len(e.Targets) {
+			skills = e.Targets[e.Target].Skills
+		}
+		if d.roomFor(e, skills, agents, states) {
+			n++
+		}
+	}
+	return n, nil
 }
 
 // place walks w's targets from its current one and assigns, holds or gives
-// up; w is in no holding queue.
-func (d *Dispatcher) place(ctx context.Context, w Waiting, now time.Time) (Result, error) {
+// up; w is in no holding queue. from is the holding queue w was just taken
+// from by Drain (its turn there has come), or "".
+func (d *Dispatcher) place(ctx context.Context, w Waiting, now time.Time, from string) (Result, error) {
 	res := Result{}
 	for i := w.Target; i < len(w.Targets); i++ {
 		t := w.Targets[i]
@@ -277,6 +338,23 @@ func (d *Dispatcher) place(ctx context.Context, w Waiting, now time.Time) (Resul
 		if t.Timeout > 0 && now.Sub(w.TargetSince) >= t.Timeout {
 			res.Notes = append(res.Notes, fmt.Sprintf("left %q: waited %v", t.Queue, t.Timeout))
 			continue
+		}
+		if t.Queue != from {
+			// A newcomer to this queue waits behind the conversations that
+			// rank before it and could take the free capacity.
+			ahead, err := d.waitingAhead(ctx, t.Queue, w, now)
+			if err != nil {
+				return Result{}, err
+			}
+			if ahead > 0 {
+				w.Queue = t.Queue
+				if err := d.store.Push(ctx, w); err != nil {
+					return Result{}, err
+				}
+				res.Notes = append(res.Notes, fmt.Sprintf("holding in %q behind %d waiting conversation(s) that rank before it", t.Queue, ahead))
+				res.Outcome, res.Queue, res.Waiting = OutcomeQueued, t.Queue, w
+				return res, nil
+			}
 		}
 		qc := d.queueConfig(t.Queue)
 		order, err := d.order(ctx, qc, t, w, agents, states)
@@ -465,16 +543,7 @@ func (d *Dispatcher) Drain(ctx context.Context, queue string) ([]Result, error) 
 		return nil, err
 	}
 	now := d.now()
-	sort.Slice(ws, func(i, j int) bool {
-		pi, pj := d.EffectivePriority(ws[i], now), d.EffectivePriority(ws[j], now)
-		if pi != pj {
-			return pi > pj
-		}
-		if !ws[i].EnqueuedAt.Equal(ws[j].EnqueuedAt) {
-			return ws[i].EnqueuedAt.Before(ws[j].EnqueuedAt)
-		}
-		return ws[i].ConversationID < ws[j].ConversationID
-	})
+	sort.Slice(ws, func(i, j int) bool { return d.ranksBefore(ws[i], ws[j], now) })
 	var out []Result
 	for _, w := range ws {
 		r, err := d.Route(ctx, w)

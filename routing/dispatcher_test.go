@@ -430,3 +430,48 @@ func TestNewDispatcherValidation(t *testing.T) {
 		assert.ErrorIs(t, err, routing.ErrInvalidRequest, "config #%d", i)
 	}
 }
+
+func TestNewcomersDoNotJumpTheQueue(t *testing.T) {
+	ctx := context.Background()
+	t.Run("WaitBehindHigherRanked", func(t *testing.T) {
+		f := newFixture(t, []routing.Agent{{ID: "a", Queues: []string{"g"}, Capacity: 1}}, nil)
+		f.online(t, "a")
+		require.Equal(t, routing.OutcomeAssigned, f.route(t, "busy", q("g")).Outcome)
+		require.Equal(t, routing.OutcomeQueued, f.route(t, "first", q("g")).Outcome)
+		f.clk.Advance(time.Second)
+		// Capacity frees up, but the host has not drained the queue yet.
+		require.NoError(t, f.store.Release(ctx, "a", "busy", f.clk.Now()))
+		r := f.route(t, "late", q("g"))
+		require.Equal(t, routing.OutcomeQueued, r.Outcome, "a newcomer must not take the slot of a conversation waiting before it")
+		assert.Contains(t, r.Notes[len(r.Notes)-1], "behind 1 waiting conversation(s)")
+		res, err := f.d.Drain(ctx, "g")
+		require.NoError(t, err)
+		require.Len(t, res, 1)
+		assert.Equal(t, "first", res[0].Waiting.ConversationID)
+		assert.Equal(t, routing.OutcomeAssigned, res[0].Outcome)
+
+		// A VIP newcomer outranks the waiting conversation and goes first.
+		require.NoError(t, f.store.Release(ctx, "a", "first", f.clk.Now()))
+		vip, err := f.d.Route(ctx, routing.Waiting{ConversationID: "vip", Priority: 10, Targets: []routing.Target{q("g")}})
+		require.NoError(t, err)
+		assert.Equal(t, routing.OutcomeAssigned, vip.Outcome)
+		ws, err := f.store.Waiting(ctx, "g")
+		require.NoError(t, err)
+		require.Len(t, ws, 1)
+		assert.Equal(t, "late", ws[0].ConversationID)
+	})
+	t.Run("BlockedConversationsDoNotHoldOthersBack", func(t *testing.T) {
+		// "wx-2" waits because the agent's wx channel is full; a web
+		// conversation may still take the free capacity, at once and in Drain.
+		f := newFixture(t, []routing.Agent{{ID: "a", Queues: []string{"g"}, Capacity: 3, ChannelCapacity: map[string]int{"wx": 1}}}, nil)
+		f.online(t, "a")
+		require.Equal(t, routing.OutcomeAssigned, f.route(t, "wx-1", q("g")).Outcome)
+		require.Equal(t, routing.OutcomeQueued, f.route(t, "wx-2", q("g")).Outcome)
+		r, err := f.d.Route(ctx, routing.Waiting{ConversationID: "web-1", Channel: "web", Targets: []routing.Target{q("g")}})
+		require.NoError(t, err)
+		assert.Equal(t, routing.OutcomeAssigned, r.Outcome)
+		res, err := f.d.Drain(ctx, "g")
+		require.NoError(t, err)
+		assert.Empty(t, res, "wx-2 still cannot be served")
+	})
+}

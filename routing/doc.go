@@ -47,7 +47,8 @@
 // queues and an idle timeout. Its transitions are pure functions returning
 // a new value. Assign and Transfer return a Handoff carrying the transcript
 // (media by ID), the bot's answers, the routing explanation and the
-// customer's tags, so an agent never asks the customer to repeat themselves.
+// customer's tags, so an agent never asks the customer to repeat themselves;
+// Dispatcher.Transfer also moves the load from one agent to the other.
 // A ConversationStore keeps the open conversation of each key, shared by
 // replicas, with compare-and-set by Version; OpenConversation gets or creates
 // it.
@@ -62,7 +63,8 @@
 // respects presence, capacity per agent and per channel, and a fairness cap
 // per window. When every eligible agent is at a limit the conversation waits
 // in a holding queue; Drain serves waiting conversations by priority with
-// ageing, so VIPs go first but nobody waits forever.
+// ageing, so VIPs go first but nobody waits forever, and a newcomer does
+// not jump ahead of conversations that rank before it.
 //
 // Agent presence and load and the holding queues live behind AgentStore and
 // QueueStore (together Store), shared by every replica of the host.
@@ -76,7 +78,8 @@
 // ErrInvalidRule (errors.Is) and may wrap ErrUnknownPredicate or
 // ErrUnknownCalendar. Router.Decide without a rule set returns ErrNoRuleSet.
 // Stores return ErrNotFound for a missing assignment, waiting entry or
-// conversation, ErrConflict for a stale conversation version, and
+// conversation, ErrConflict for a stale conversation version,
+// ErrAgentUnavailable when a transfer's receiving agent has no room, and
 // ErrInvalidRequest for malformed arguments; refused conversation
 // transitions return a *TransitionError matching ErrInvalidTransition.
 //

@@ -28,6 +28,9 @@ var (
 	// changed by someone else since it was read (version mismatch), or when
 	// creating a conversation while one is already open for the key.
 	ErrConflict = errors.New("routing: conflict")
+	// ErrAgentUnavailable is returned by Dispatcher.Transfer when the
+	// receiving agent is not online or is at a limit.
+	ErrAgentUnavailable = errors.New("routing: agent unavailable")
 	// ErrInvalidRequest reports a malformed argument (an empty agent ID, a
 	// capacity below one, a request without targets).
 	ErrInvalidRequest = errors.New("routing: invalid request")

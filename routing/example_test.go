@@ -2,6 +2,7 @@ package routing_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -158,4 +159,89 @@ func ExampleVerify() {
 	//   matched rule "complaint" (priority 100) in rule set "support"
 	//       ✓ when.keywords: keywords any contains ["投诉" "骗子" "举报"]: found "投诉"
 	//   action: queue "complaints", human, ticket "complaint"
+}
+
+// A Router holds the live rule set: Decide reads it without a lock, and
+// Store swaps in a new one while decisions continue.
+func ExampleRouter() {
+	var router routing.Router
+	if _, err := router.Decide(routing.Input{Text: "我要退款"}); errors.Is(err, routing.ErrNoRuleSet) {
+		fmt.Println("before Store:", err)
+	}
+	router.Store(supportRules())
+
+	d, err := router.Decide(routing.Input{
+		Text: "投诉：退款太慢了", MemberLevel: 9,
+		Time: time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC),
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(d.Queue(), d.Rule())
+	fmt.Print(d.Explain())
+
+	// A new rule set takes effect for the next decision.
+	next, err := routing.Compile(routing.Config{Name: "v2", Rules: []routing.Rule{
+		{Name: "refund", When: routing.AnyKeyword("退款"), Then: routing.Action{Queue: "refund-desk"}},
+	}}, routing.Env{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	old := router.Swap(next)
+	d, _ = router.Decide(routing.Input{Text: "投诉：退款太慢了"})
+	fmt.Println(old.Name(), "→", router.RuleSet().Name()+":", d)
+	// Output:
+	// before Store: routing: no rule set loaded
+	// complaints complaint
+	// matched rule "complaint" (priority 100) in rule set "support"
+	//     ✓ when.keywords: keywords any contains ["投诉" "骗子" "举报"]: found "投诉"
+	// action: queue "complaints", human, ticket "complaint"
+	// support → v2: rule "refund" → queue "refund-desk"
+}
+
+// ParseJSON loads a rule set from JSON; an invalid rule set is rejected with
+// the rule and field at fault.
+func ExampleParseJSON() {
+	rs, err := routing.ParseJSON([]byte(`{
+	  "name": "shop",
+	  "mode": "first_match",
+	  "calendars": {"cs": {"time_zone": "Asia/Shanghai", "weekly": {"mon": ["09:00-12:00", "13:30-18:00"]}}},
+	  "rules": [
+	    {"name": "night", "priority": 90, "when": {"business_hours": {"calendar": "cs", "open": false}},
+	     "then": {"targets": [{"leave_message": true}], "greeting": "现在是非工作时间，请留言"}},
+	    {"name": "refund", "priority": 50,
+	     "when": {"all": [{"keywords": {"words": ["退款", "退货"]}}, {"not": {"keywords": {"words": ["投诉"]}}}]},
+	     "then": {"targets": [{"queue": "after-sales", "timeout": "60s"}, {"queue": "general"}], "ticket_intent": "refund"}}
+	  ],
+	  "default": {"queue": "general", "handling": "bot_first"}
+	}`), routing.Env{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	monday10 := time.Date(2026, 11, 23, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	for _, in := range []routing.Input{
+		{Text: "我想退货", Time: monday10},
+		{Text: "我想退货", Time: monday10.Add(2 * time.Hour)}, // lunch break
+		{Text: "你好", Time: monday10},
+	} {
+		fmt.Println(rs.Decide(in))
+	}
+
+	_, err = routing.ParseJSON([]byte(`{"rules": [
+	  {"name": "order", "when": {"regexp": "订单[0-9"}, "then": {"queue": "orders"}},
+	  {"name": "vip", "when": {"member_level": {"min": 9, "max": 3}}, "then": {"queue": "vip"}}
+	]}`), routing.Env{})
+	var re *routing.RuleError
+	if errors.As(err, &re) && errors.Is(err, routing.ErrInvalidRule) {
+		fmt.Println(err)
+	}
+	// Output:
+	// rule "refund" → targets "after-sales" up to 1m0s → "general", ticket "refund"
+	// rule "night" → targets leave a message, greeting "现在是非工作时间，请留言"
+	// no rule matched; default → queue "general", bot_first
+	// routing: rule "order": field when.regexp: error parsing regexp: missing closing ]: `[0-9`
+	// routing: rule "vip": field when.member_level.max: max 3 below min 9
 }

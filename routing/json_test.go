@@ -120,7 +120,7 @@ func TestGoCalendarInConfig(t *testing.T) {
 	wed := time.Date(2026, 11, 25, 20, 0, 0, 0, time.UTC)
 	d := rs.Decide(routing.Input{Time: wed})
 	assert.Equal(t, routing.LeaveMessage, d.Target())
-	assert.Contains(t, d.Matched[0].Checks[0].Got, "closed at 2026-11-25 20:00")
+	assert.Contains(t, d.Matched[0].Checks[0].Got, "closed at Wed 2026-11-25 20:00 UTC")
 	d = rs.Decide(routing.Input{Time: wed.Add(-10 * time.Hour)})
 	assert.Empty(t, d.Matched)
 

@@ -5,12 +5,10 @@ import (
 	"math/rand/v2"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/kefu-go/kefu/internal/textmatch"
 	"github.com/kefu-go/kefu/routing"
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -151,43 +149,4 @@ func TestPrefilterMatchesOracle(t *testing.T) {
 			}
 		}
 	}
-}
-
-func TestRouterSwapWhileDeciding(t *testing.T) {
-	var rt routing.Router
-	_, err := rt.Decide(routing.Input{Text: "退款"})
-	require.ErrorIs(t, err, routing.ErrNoRuleSet)
-
-	a := mustCompile(t, routing.Config{Name: "a", Rules: []routing.Rule{rule("r", 0, routing.AnyKeyword("退款"), "qa")}}, routing.Env{})
-	b := mustCompile(t, routing.Config{Name: "b", Rules: []routing.Rule{rule("r", 0, routing.AnyKeyword("退款"), "qb")}}, routing.Env{})
-	rt.Store(a)
-	var wg sync.WaitGroup
-	for g := 0; g < 8; g++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; i < 300; i++ {
-				d, err := rt.Decide(routing.Input{Text: "我要退款"})
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				// A decision is wholly from one rule set.
-				if (d.RuleSet == "a") != (d.Queue() == "qa") {
-					t.Errorf("torn decision %+v", d)
-					return
-				}
-			}
-		}()
-	}
-	for i := 0; i < 100; i++ {
-		if i%2 == 0 {
-			rt.Swap(b)
-		} else {
-			rt.Swap(a)
-		}
-	}
-	wg.Wait()
-	assert.Same(t, a, rt.Swap(nil))
-	assert.Nil(t, rt.RuleSet())
 }

@@ -264,3 +264,62 @@ func TestValidationReportsEveryFault(t *testing.T) {
 	require.True(t, errors.As(err, &joined))
 	assert.Len(t, joined.Unwrap(), 3)
 }
+
+// TestExplanationGot checks what each kind of test reports it saw.
+func TestExplanationGot(t *testing.T) {
+	tests := []struct {
+		cond routing.Condition
+		in   routing.Input
+		got  string
+	}{
+		{routing.KindIs(routing.KindVoice), routing.Input{Kind: routing.KindVoice}, `kind "voice"`},
+		{routing.KindIs(routing.KindVoice), routing.Input{Kind: routing.KindText}, `kind "text"`},
+		{routing.KindIs(routing.KindVoice), routing.Input{Kind: "sticker"}, `kind "sticker"`},
+		{routing.EventIs("CLICK"), routing.Input{}, `event ""`},
+		{routing.EventIs("CLICK"), routing.Input{Event: "VIEW"}, `event "VIEW"`},
+		{routing.MenuKeyIs("M1", "M2"), routing.Input{MenuKey: "M2"}, `menu key "M2"`},
+		{routing.ChannelIs("wx-1"), routing.Input{Channel: "wx-2"}, `channel "wx-2"`},
+		{routing.TagsMatch(routing.AllOf, "vip", "svip"), routing.Input{Tags: []string{"vip"}}, `missing tag "svip"`},
+		{routing.TagsMatch(routing.AllOf, "vip", "svip"), routing.Input{Tags: []string{"svip", "vip"}}, "has all"},
+		{routing.TagsMatch(routing.NoneOf, "blacklist"), routing.Input{Tags: []string{"blacklist"}}, `has tag "blacklist"`},
+		{routing.TagsMatch(routing.AnyOf, "a", "b"), routing.Input{Tags: []string{"b"}}, `has tag "b"`},
+		{routing.TagsMatch(routing.AnyOf, "a", "b"), routing.Input{}, "has none"},
+		{routing.MemberLevelAtLeast(8), routing.Input{MemberLevel: 3}, "level 3"},
+		{routing.MemberLevelAtLeast(8), routing.Input{MemberLevel: 200}, "level 200"},
+		{routing.MemberLevelAtLeast(8), routing.Input{MemberLevel: -1}, "level -1"},
+		{routing.Keywords(routing.AllOf, routing.Contains, "雅思", "备考"), routing.Input{Text: "雅思报名"}, `missing "备考"`},
+		{routing.Keywords(routing.AnyOf, routing.Exact, "人工"), routing.Input{Text: "人工！"}, `text is "人工"`},
+		{routing.Regexp(`\d{6}`), routing.Input{Text: "订单123456号"}, `matched "123456"`},
+		{routing.IsFirstContact(true), routing.Input{}, "first contact false"},
+	}
+	for _, tc := range tests {
+		rs := mustCompile(t, routing.Config{Rules: []routing.Rule{rule("r", 0, tc.cond, "q")}}, routing.Env{})
+		d := rs.Trace(tc.in)
+		res := append(d.Matched, d.Rejected...)
+		require.Len(t, res, 1)
+		require.Len(t, res[0].Checks, 1)
+		assert.Equal(t, tc.got, res[0].Checks[0].Got, "%+v on %+v", tc.cond, tc.in)
+	}
+}
+
+// TestDecisionIsOwnedByCaller checks that a decision shares nothing that a
+// caller's changes could corrupt: neither the rule set nor its own lists.
+func TestDecisionIsOwnedByCaller(t *testing.T) {
+	rs := mustCompile(t, routing.Config{Mode: routing.CollectAll, Rules: []routing.Rule{
+		{Name: "vip", Priority: 2, When: routing.MemberLevelAtLeast(8), Then: routing.Action{AddTags: []string{"vip"}}},
+		{Name: "refund", Priority: 1, When: routing.AnyKeyword("退款"), Then: routing.Action{Queue: "after-sales", AddTags: []string{"refund"}}},
+		{Name: "newcomer", Priority: 0, When: routing.IsFirstContact(true), Then: routing.Action{Queue: "general"}},
+	}}, routing.Env{})
+	in := routing.Input{Text: "我要退款", MemberLevel: 9}
+	d := rs.Decide(in)
+	require.Len(t, d.Matched, 2)
+	require.Len(t, d.Rejected, 1)
+	rejected := d.Rejected[0]
+	d.Matched = append(d.Matched, routing.RuleResult{Rule: "extra"})
+	assert.Equal(t, rejected, d.Rejected[0], "appending to Matched must not overwrite Rejected")
+	d.Action.AddTags[0] = "changed"
+	d.Matched[0].Checks[0].Got = "changed"
+	again := rs.Decide(in)
+	assert.Equal(t, []string{"vip", "refund"}, again.Action.AddTags)
+	assert.Equal(t, "level 9", again.Matched[0].Checks[0].Got)
+}

@@ -12,6 +12,26 @@ var fullwidthSigns = [...]rune{0x00A2, 0x00A3, 0x00AC, 0x00AF, 0x00A6, 0x00A5, 0
 // asciiNorm holds the normalised form of every ASCII rune; 0 means dropped.
 var asciiNorm = buildASCIINorm()
 
+// cjkPunctNorm and formsNorm hold the normalised forms of two blocks
+// frequent in Chinese text: CJK Symbols and Punctuation (U+3000..U+303F, such
+// as "。" and "、") and Halfwidth and Fullwidth Forms (U+FF00..U+FFEF, such as
+// "，" and "Ａ"); 0 means dropped. They make the common punctuation as fast
+// as ASCII.
+var (
+	cjkPunctNorm = buildNormTable(0x3000, 0x40)
+	formsNorm    = buildNormTable(0xFF00, 0xF0)
+)
+
+func buildNormTable(first rune, n int) []rune {
+	t := make([]rune, n)
+	for i := range t {
+		if nr, ok := normalizeSlow(first + rune(i)); ok {
+			t[i] = nr
+		}
+	}
+	return t
+}
+
 func buildASCIINorm() (t [utf8.RuneSelf]rune) {
 	for r := rune(0); r < utf8.RuneSelf; r++ {
 		if n, ok := normalizeSlow(r); ok {
@@ -37,6 +57,14 @@ func NormalizeRune(r rune) (rune, bool) {
 	}
 	if r >= 0x4E00 && r <= 0x9FFF { // CJK unified ideographs: the common case.
 		return r, true
+	}
+	if r >= 0x3000 && r < 0x3040 {
+		n := cjkPunctNorm[r-0x3000]
+		return n, n != 0
+	}
+	if r >= 0xFF00 && r < 0xFFF0 {
+		n := formsNorm[r-0xFF00]
+		return n, n != 0
 	}
 	return normalizeSlow(r)
 }

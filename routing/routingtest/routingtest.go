@@ -304,6 +304,81 @@ func TestAgentStore(t *testing.T, newStore func(t *testing.T) routing.AgentStore
 		}
 	})
 
+	t.Run("ConcurrentAssignRespectsChannelAndFairnessLimits", func(t *testing.T) {
+		s := newStore(t)
+		agents := []string{"a", "b"}
+		mustOnline(t, s, agents...)
+		const channelCap, fairness, goroutines, perG = 2, 5, 16, 20
+		var mu sync.Mutex
+		won := map[string][]string{} // agent → channels of won assignments
+		var wg sync.WaitGroup
+		for g := 0; g < goroutines; g++ {
+			wg.Add(1)
+			go func(g int) {
+				defer wg.Done()
+				for i := 0; i < perG; i++ {
+					r := req(agents[(g+i)%len(agents)], fmt.Sprintf("g%d-%d", g, i), 100)
+					if i%2 == 1 {
+						r.Channel = "web"
+					}
+					r.ChannelCapacity = channelCap
+					r.FairnessLimit, r.FairnessWindow = fairness, time.Hour
+					r.Now = t0.Add(time.Duration(i) * time.Second)
+					ok, err := s.TryAssign(ctx, r)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					if ok {
+						mu.Lock()
+						won[r.AgentID] = append(won[r.AgentID], r.Channel)
+						mu.Unlock()
+					}
+				}
+			}(g)
+		}
+		wg.Wait()
+		st, err := s.AgentStates(ctx, agents)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range st {
+			w := won[x.AgentID]
+			// Two channels with room for 2 each cap the agent at 4, below
+			// the fairness limit of 5.
+			if len(w) != 2*channelCap || x.Load != 2*channelCap {
+				t.Errorf("agent %s won %d assignments (load %d), want exactly %d", x.AgentID, len(w), x.Load, 2*channelCap)
+			}
+			for _, ch := range []string{"wx", "web"} {
+				if x.ChannelLoad[ch] != channelCap {
+					t.Errorf("agent %s channel %s load %d, want %d", x.AgentID, ch, x.ChannelLoad[ch], channelCap)
+				}
+			}
+		}
+		// Fairness alone: a third channel still has room, but the window
+		// allows one more assignment per agent, under concurrency too.
+		var extra atomic.Int64
+		for g := 0; g < goroutines; g++ {
+			wg.Add(1)
+			go func(g int) {
+				defer wg.Done()
+				r := req(agents[g%len(agents)], fmt.Sprintf("app-%d", g), 100)
+				r.Channel, r.FairnessLimit, r.FairnessWindow, r.Now = "app", fairness, time.Hour, t0.Add(time.Minute)
+				ok, err := s.TryAssign(ctx, r)
+				if err != nil {
+					t.Error(err)
+				}
+				if ok {
+					extra.Add(1)
+				}
+			}(g)
+		}
+		wg.Wait()
+		if got := extra.Load(); got != int64(len(agents)*(fairness-2*channelCap)) {
+			t.Fatalf("%d assignments beyond the channel caps, want %d (the fairness limit)", got, len(agents)*(fairness-2*channelCap))
+		}
+	})
+
 	t.Run("ConcurrentAssignAndRelease", func(t *testing.T) {
 		s := newStore(t)
 		mustOnline(t, s, "a")
