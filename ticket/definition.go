@@ -295,15 +295,17 @@ func (d *Definition) Events(state string) []string {
 	return out
 }
 
-// isWaiting, isResolved, isTerminal report state flags; unknown states are
-// treated as active.
+// flags reports the Waiting, Resolved and Terminal flags of the named
+// state; unknown states are treated as active.
 func (d *Definition) flags(name string) (waiting, resolved, terminal bool) {
-	i, ok := d.byName[name]
-	if !ok {
-		return false, false, false
+	// A linear scan beats the map for the handful of states a definition
+	// has, and names taken from the definition compare by pointer.
+	for i := range d.states {
+		if s := &d.states[i].StateSpec; s.Name == name {
+			return s.Waiting, s.Resolved, s.Terminal
+		}
 	}
-	s := &d.states[i].StateSpec
-	return s.Waiting, s.Resolved, s.Terminal
+	return false, false, false
 }
 
 func (d *Definition) find(from, event string) (*state, *transition) {
