@@ -61,6 +61,7 @@ func open(t *testing.T, id string, mod func(*ticket.Ticket)) ticket.Ticket {
 
 var cmpTicket = cmp.Options{
 	cmpopts.EquateEmpty(),
+	cmpopts.IgnoreUnexported(ticket.Ticket{}),
 	cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) }),
 }
 
