@@ -337,3 +337,129 @@ func TestExportGolden(t *testing.T) {
 		}
 	}
 }
+
+// TestApplyGeneralSupport is the table of every built-in support transition
+// and the refusals around it: the step is a pure function of (ticket, event,
+// actor, now).
+func TestApplyGeneralSupport(t *testing.T) {
+	d := GeneralSupport()
+	base, _, err := d.Open(Ticket{ID: "S-1", CustomerID: "c-42", Subject: "登录不了"}, cust, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := func(state string) Ticket {
+		tk := base
+		tk.State = state
+		return tk
+	}
+	now := t0.Add(90 * time.Minute)
+	tests := []struct {
+		from, event string
+		actor       Actor
+		wantTo      string
+		wantErr     error
+	}{
+		{StateNew, "open", alice, StateOpen, nil},
+		{StateNew, "open", bot, StateOpen, nil},
+		{StateNew, "ask_customer", alice, StatePending, nil},
+		{StateNew, "solve", alice, StateSolved, nil},
+		{StateOpen, "ask_customer", alice, StatePending, nil},
+		{StateOpen, "hold", alice, StateOnHold, nil},
+		{StateOpen, "solve", bot, StateSolved, nil},
+		{StatePending, "resume", cust, StateOpen, nil},
+		{StatePending, "hold", alice, StateOnHold, nil},
+		{StatePending, "solve", alice, StateSolved, nil},
+		{StateOnHold, "resume", alice, StateOpen, nil},
+		{StateOnHold, "ask_customer", alice, StatePending, nil},
+		{StateOnHold, "solve", alice, StateSolved, nil},
+		{StateSolved, "reopen", cust, StateOpen, nil},
+		{StateSolved, "reopen", alice, StateOpen, nil},
+		{StateSolved, "close", bot, StateClosed, nil},
+		// Refusals.
+		{StateNew, "open", cust, "", ErrInvalidTransition},         // customers cannot accept their own ticket
+		{StateOpen, "ask_customer", bot, "", ErrInvalidTransition}, // only agents ask the customer
+		{StateOpen, "solve", cust, "", ErrInvalidTransition},
+		{StateSolved, "close", cust, "", ErrInvalidTransition},
+		{StateNew, "reopen", cust, "", ErrInvalidTransition},
+		{StateOpen, "close", alice, "", ErrInvalidTransition},
+		{StateClosed, "reopen", cust, "", ErrInvalidTransition}, // terminal
+		{StatePending, "open", alice, "", ErrInvalidTransition},
+	}
+	for _, tt := range tests {
+		t.Run(tt.from+"/"+tt.event+"/"+string(tt.actor.Kind), func(t *testing.T) {
+			tk := in(tt.from)
+			got, rec, err := d.Apply(tk, tt.event, tt.actor, now, "n")
+			if tt.wantErr != nil {
+				var te *TransitionError
+				if !errors.Is(err, tt.wantErr) || !errors.As(err, &te) || te.State != tt.from || te.Event != tt.event {
+					t.Fatalf("err = %v, want a *TransitionError for %s in %s", err, tt.event, tt.from)
+				}
+				if got.State != tt.from || got.Version != tk.Version || len(got.History) != len(tk.History) {
+					t.Errorf("refused step changed the ticket: %s v%d %d records", got.State, got.Version, len(got.History))
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := Record{Seq: 2, Kind: RecordTransition, At: now, Actor: tt.actor, Event: tt.event, From: tt.from, To: tt.wantTo,
+				Note: "n", Public: d.Message(&tk, tt.from, tt.event, "") != ""}
+			if got.State != tt.wantTo || got.Version != 2 || !got.UpdatedAt.Equal(now) || rec != want || got.History[1] != want {
+				t.Errorf("Apply = state %s v%d, record %+v; want %s, %+v", got.State, got.Version, rec, tt.wantTo, want)
+			}
+			// Pure: the same inputs give the same outputs.
+			again, rec2, err := d.Apply(tk, tt.event, tt.actor, now, "n")
+			if err != nil || rec2 != rec || again.State != got.State || again.Version != got.Version || again.History[1] != got.History[1] {
+				t.Errorf("second Apply with the same inputs differs: %+v, %v", rec2, err)
+			}
+		})
+	}
+	// Every event of the definition is covered above.
+	covered := map[string]bool{}
+	for _, tt := range tests {
+		if tt.wantErr == nil {
+			covered[tt.from+"/"+tt.event] = true
+		}
+	}
+	for _, s := range d.Spec().States {
+		for _, ev := range d.Events(s.Name) {
+			if !covered[s.Name+"/"+ev] {
+				t.Errorf("transition %s from %s is not in the table", ev, s.Name)
+			}
+		}
+	}
+}
+
+// TestRefundFlowStates walks the refund definition's documented paths:
+// submitted → reviewing → finance → refunded → closed, and the rejections.
+func TestRefundFlowStates(t *testing.T) {
+	d := Refund()
+	paths := map[string][]string{
+		"refunded":             {"review", "approve", "refund", "close"},
+		"rejected in review":   {"review", "reject", "close"},
+		"rejected by finance":  {"review", "approve", "reject", "close"},
+		"info asked, refunded": {"review", "request_info", "provide_info", "approve", "refund", "close"},
+	}
+	for name, events := range paths {
+		tk := openRefund(t)
+		var states []string
+		for i, ev := range events {
+			actor := alice
+			if ev == "provide_info" {
+				actor = cust
+			}
+			var err error
+			if tk, _, err = d.Apply(tk, ev, actor, t0.Add(time.Duration(i+1)*time.Hour), ""); err != nil {
+				t.Fatalf("%s: %s: %v", name, ev, err)
+			}
+			states = append(states, tk.State)
+		}
+		if tk.State != StateClosed {
+			t.Errorf("%s ends in %s", name, tk.State)
+		}
+		if ev := d.Events(tk.State); ev != nil {
+			t.Errorf("%s: closed still allows %v", name, ev)
+		}
+		t.Logf("%s: %v", name, states)
+	}
+}
