@@ -495,7 +495,7 @@ func TestServiceSLAHolidaysAndWorkingDays(t *testing.T) {
 	// N-1's breach is not announced on the holiday Monday at 10:00, only
 	// on Tuesday once it is due.
 	for _, at := range []time.Time{
-		time.Date(2026, 10, 5, 10, 0, 0, 0, loc),  // holiday
+		time.Date(2026, 10, 5, 10, 0, 0, 0, loc), // holiday
 		time.Date(2026, 10, 6, 9, 59, 0, 0, loc), // one minute before due
 	} {
 		clock.Set(at)
