@@ -5,6 +5,7 @@ import (
 )
 
 // ClockState is the state of one SLA clock instance.
+// It is a plain value.
 type ClockState int
 
 // Clock states.

@@ -12,14 +12,19 @@ import (
 // or an error whose text is the reason for refusing ("退款金额超过审批限额").
 // A guard must not modify the ticket and should be a pure function of its
 // arguments so that Apply stays deterministic.
+// Guards are called from whichever goroutine applies the transition, possibly
+// several at once, so they must be safe for concurrent use.
 type Guard func(t *Ticket, actor Actor, now time.Time) error
 
 // Hook is called by the Service after a change has been committed to the
 // Store: on exit from a state, on a transition, and on entry to a state.
 // A hook cannot undo the change; its error is reported in Result.HookErr.
+// Hooks are called from whichever goroutine committed the change, possibly
+// several at once, so they must be safe for concurrent use.
 type Hook func(ctx context.Context, c Change) error
 
 // Change describes a committed change, for hooks.
+// It is a plain value.
 type Change struct {
 	Definition *Definition
 	Ticket     Ticket // the ticket after the change
@@ -49,6 +54,7 @@ type Spec struct {
 }
 
 // StateSpec describes one state.
+// It is a plain configuration value.
 type StateSpec struct {
 	Name string
 	// Terminal states end the ticket: no transition leaves them and SLA
@@ -68,6 +74,7 @@ type StateSpec struct {
 // TransitionSpec describes a named transition. One TransitionSpec may leave
 // several states (From) for one target (To); an event name may be reused by
 // other transitions from other states.
+// It is a plain configuration value.
 type TransitionSpec struct {
 	Event string   // the name that fires it, e.g. "approve"
 	From  []string // the states it may be fired from

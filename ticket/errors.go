@@ -33,6 +33,7 @@ var (
 )
 
 // Problem classifies a *DefinitionError.
+// It is a plain value.
 type Problem int
 
 // Problems found when a definition is built.
@@ -63,6 +64,7 @@ func (p Problem) String() string {
 // DefinitionError reports why NewDefinition rejected a Spec. It names the
 // state and, for transition problems, the transition event. It matches
 // ErrInvalidDefinition.
+// It is a plain value.
 type DefinitionError struct {
 	Definition string  // the definition's name
 	Problem    Problem // the kind of problem
@@ -91,6 +93,7 @@ func (e *DefinitionError) Is(target error) bool { return target == ErrInvalidDef
 
 // TransitionError reports a transition that the definition does not allow. It
 // matches ErrInvalidTransition.
+// It is a plain value.
 type TransitionError struct {
 	TicketID string
 	State    string // the ticket's state
@@ -109,6 +112,7 @@ func (e *TransitionError) Is(target error) bool { return target == ErrInvalidTra
 // GuardError reports that a guard refused a transition. Reason is the error
 // the guard returned (unwrap it to reach the host's own error values). It
 // matches ErrGuardRejected.
+// It is a plain value.
 type GuardError struct {
 	TicketID string
 	Event    string

@@ -8,6 +8,7 @@ import (
 )
 
 // Metric names an SLA clock.
+// It is a plain value.
 type Metric int
 
 // SLA metrics, after Zendesk's set.
@@ -48,6 +49,7 @@ func ParseMetric(s string) (Metric, bool) {
 
 // Targets are the SLA targets for one priority. A zero target means the
 // metric is not tracked.
+// It is a plain configuration value.
 type Targets struct {
 	FirstReply     time.Duration
 	NextReply      time.Duration

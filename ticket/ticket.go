@@ -8,6 +8,7 @@ import (
 )
 
 // ActorKind says who performed an action.
+// It is a plain value.
 type ActorKind string
 
 // Actor kinds.
@@ -45,6 +46,7 @@ func (a Actor) valid() bool {
 }
 
 // Priority is a ticket's priority. The zero value "" means PriorityNormal.
+// It is a plain value.
 type Priority string
 
 // Priorities, lowest first.
@@ -66,6 +68,7 @@ func (p Priority) normalized() (Priority, bool) {
 }
 
 // RecordKind says what an audit record records.
+// It is a plain value.
 type RecordKind string
 
 // Record kinds.
