@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Guard decides whether a transition may happen. It returns nil to allow it
@@ -116,7 +117,8 @@ type transition struct {
 
 // NewDefinition validates spec and builds a Definition. It returns a
 // *DefinitionError (matching ErrInvalidDefinition) naming the state or
-// transition when: a name is empty; a state or a (from state, event) pair is
+// transition when: a name is empty or holds a control character or a double
+// quote (names appear in DOT and Mermaid exports); a state or a (from state, event) pair is
 // defined twice; a transition or the initial state names an unknown state; a
 // state cannot be reached from the initial state; a non-terminal state has no
 // way out or cannot reach any terminal state; a terminal state has a
@@ -129,9 +131,15 @@ func NewDefinition(spec Spec) (*Definition, error) {
 	if spec.Name == "" {
 		return fail(ProblemMissing, "", "", "the definition has no name")
 	}
+	if !exportable(spec.Name) {
+		return fail(ProblemBadName, "", "", "the definition name has a control character or a double quote")
+	}
 	for _, s := range spec.States {
 		if s.Name == "" {
 			return fail(ProblemMissing, "", "", "a state has no name")
+		}
+		if !exportable(s.Name) {
+			return fail(ProblemBadName, s.Name, "", "a state name has a control character or a double quote")
 		}
 		if _, dup := d.byName[s.Name]; dup {
 			return fail(ProblemDuplicate, s.Name, "", "state defined twice")
@@ -154,6 +162,9 @@ func NewDefinition(spec Spec) (*Definition, error) {
 		ts := spec.Transitions[i]
 		if ts.Event == "" {
 			return fail(ProblemMissing, ts.To, "", "a transition has no event name")
+		}
+		if !exportable(ts.Event) {
+			return fail(ProblemBadName, "", ts.Event, "an event name has a control character or a double quote")
 		}
 		to, ok := d.byName[ts.To]
 		if !ok {
@@ -201,6 +212,16 @@ func NewDefinition(spec Spec) (*Definition, error) {
 		d.spec.Transitions[i] = ts
 	}
 	return d, nil
+}
+
+// exportable reports whether name can be quoted in DOT and Mermaid as is.
+func exportable(name string) bool {
+	for _, r := range name {
+		if r == '"' || unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // checkGraph rejects unreachable states and states with no way to a terminal

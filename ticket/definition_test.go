@@ -76,6 +76,12 @@ func TestNewDefinitionRejects(t *testing.T) {
 		{"unknown placeholder", func(s *Spec) { s.Transitions[0].Message = "hi {name}" }, ProblemTemplate, "", "go"},
 		{"unclosed placeholder", func(s *Spec) { s.OpenMessage = "hi {id" }, ProblemTemplate, "a", ""},
 		{"unknown actor kind", func(s *Spec) { s.Transitions[0].Actors = []ActorKind{"robot"} }, ProblemMissing, "", "go"},
+		{"quote in a state name", func(s *Spec) {
+			s.States[1].Name = `b"`
+			s.Transitions[0].To, s.Transitions[1].From = `b"`, []string{`b"`}
+		}, ProblemBadName, `b"`, ""},
+		{"newline in an event", func(s *Spec) { s.Transitions[0].Event = "go\nnow" }, ProblemBadName, "", "go\nnow"},
+		{"control character in the definition name", func(s *Spec) { s.Name = "m\x00" }, ProblemBadName, "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -318,10 +324,35 @@ func TestMessages(t *testing.T) {
 	}
 }
 
+// aftersales is a host-defined definition in Chinese, with names that are not
+// identifiers, for the export golden files.
+func aftersales(t *testing.T) *Definition {
+	t.Helper()
+	d, err := NewDefinition(Spec{
+		Name:    "售后",
+		Initial: "待受理",
+		States: []StateSpec{
+			{Name: "待受理"}, {Name: "处理中"}, {Name: "等待客户", Waiting: true},
+			{Name: "s0"}, {Name: "已解决", Resolved: true, Terminal: true},
+		},
+		Transitions: []TransitionSpec{
+			{Event: "受理", From: []string{"待受理"}, To: "处理中"},
+			{Event: "ask customer", From: []string{"处理中"}, To: "等待客户"},
+			{Event: "客户回复", From: []string{"等待客户"}, To: "处理中"},
+			{Event: "escalate: L2", From: []string{"处理中"}, To: "s0"},
+			{Event: "解决", From: []string{"处理中", "s0"}, To: "已解决"},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
 func TestExportGolden(t *testing.T) {
-	for _, d := range []*Definition{GeneralSupport(), Refund()} {
+	for file, d := range map[string]*Definition{"support": GeneralSupport(), "refund": Refund(), "aftersales": aftersales(t)} {
 		for ext, got := range map[string]string{"dot": d.DOT(), "mmd": d.Mermaid()} {
-			path := filepath.Join("testdata", d.Name()+"."+ext)
+			path := filepath.Join("testdata", file+"."+ext)
 			if *update {
 				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 					t.Fatal(err)

@@ -45,12 +45,13 @@ const (
 	ProblemNoWayOut                        // a non-terminal state has no transition out, or cannot reach a terminal state
 	ProblemTerminalExit                    // a terminal state has a transition out
 	ProblemTemplate                        // a message template uses an unknown placeholder
+	ProblemBadName                         // a name contains a control character or a double quote
 )
 
 var problemNames = map[Problem]string{
 	ProblemMissing: "missing name", ProblemDuplicate: "duplicate", ProblemUnknownState: "unknown state",
 	ProblemUnreachable: "unreachable state", ProblemNoWayOut: "no way out", ProblemTerminalExit: "terminal state has exits",
-	ProblemTemplate: "bad message template",
+	ProblemTemplate: "bad message template", ProblemBadName: "bad name",
 }
 
 // String returns a short name of the problem.
