@@ -158,14 +158,17 @@ func (e *evaluator) run(p *Policy, d *Definition, t *Ticket, now time.Time, full
 				e.st.Resolved = false
 				e.reopen(r)
 			}
+			// A customer acting on the ticket (supplying the information
+			// asked for, reopening it) waits for an answer like a message.
+			if r.Actor.Kind == ActorCustomer {
+				e.customerContact(r)
+			}
 		case RecordMessage:
 			switch r.Actor.Kind {
 			case ActorAgent:
 				e.agentResponse(r)
 			case ActorCustomer:
-				if e.st.Responded && !e.inst[NextReply].open && !e.resolved {
-					e.start(NextReply, r)
-				}
+				e.customerContact(r)
 			}
 		case RecordSLAWarning, RecordSLABreach:
 			if m, ok := ParseMetric(r.Metric); ok && e.st.Clocks[m].Instance == r.Instance {
@@ -261,6 +264,14 @@ func (e *evaluator) agentResponse(r *Record) {
 	e.end(PeriodicUpdate, ClockMet)
 	if e.st.Responded && !e.resolved {
 		e.start(PeriodicUpdate, r)
+	}
+}
+
+// customerContact starts the next-reply clock on a customer's message or
+// transition, once the first reply is out and unless one is already running.
+func (e *evaluator) customerContact(r *Record) {
+	if e.st.Responded && !e.inst[NextReply].open && !e.resolved {
+		e.start(NextReply, r)
 	}
 }
 

@@ -16,8 +16,9 @@ const (
 	// FirstReply runs from creation to the first public agent record (a
 	// reply, or a transition the customer is notified of).
 	FirstReply Metric = iota
-	// NextReply runs from a customer message, after the first reply, to the
-	// next public agent record.
+	// NextReply runs from a customer message or a transition the customer
+	// fires (provide_info, reopen), after the first reply, to the next
+	// public agent record.
 	NextReply
 	// PeriodicUpdate runs from each public agent record to the next one.
 	PeriodicUpdate
