@@ -149,18 +149,3 @@ func (d *Definition) checkEditable(t *Ticket, op string, actor Actor) error {
 	}
 	return nil
 }
-
-// appendRecord returns t with rec appended (numbered, version bumped,
-// UpdatedAt set). The history is always copied, never extended in place, so
-// t's original history is never touched.
-func (t Ticket) appendRecord(rec Record) (Ticket, Record) {
-	n := len(t.History)
-	rec.Seq = int64(n) + 1
-	h := make([]Record, n+1)
-	copy(h, t.History)
-	h[n] = rec
-	t.History = h
-	t.Version++
-	t.UpdatedAt = rec.At
-	return t, rec
-}

@@ -2,11 +2,10 @@ package ticket
 
 import (
 	"time"
-
-	"github.com/kefu-go/kefu/businesshours"
 )
 
 // ClockState is the state of one SLA clock instance.
+// It is a plain value.
 type ClockState int
 
 // Clock states.
@@ -114,7 +113,7 @@ type instance struct {
 
 type evaluator struct {
 	st       Status
-	cal      *businesshours.Calendar
+	cal      bizCursor
 	targets  Targets
 	inst     [numMetrics]instance
 	active   bool
@@ -123,13 +122,14 @@ type evaluator struct {
 	entered  bool
 	total    int64 // cumulative active (business) time, in nanoseconds
 	lastAt   time.Time
+	lastN    int64 // lastAt in Unix nanoseconds
 	started  bool
 }
 
 func (e *evaluator) run(p *Policy, d *Definition, t *Ticket, now time.Time, full bool) {
 	if p != nil {
 		e.st.Policy = p.Name
-		e.cal = p.Calendar
+		e.cal.cal = p.Calendar
 		e.targets, _ = p.targets(t.Priority)
 	}
 	for m := Metric(0); m < numMetrics; m++ {
@@ -158,14 +158,17 @@ func (e *evaluator) run(p *Policy, d *Definition, t *Ticket, now time.Time, full
 				e.st.Resolved = false
 				e.reopen(r)
 			}
+			// A customer acting on the ticket (supplying the information
+			// asked for, reopening it) waits for an answer like a message.
+			if r.Actor.Kind == ActorCustomer {
+				e.customerContact(r)
+			}
 		case RecordMessage:
 			switch r.Actor.Kind {
 			case ActorAgent:
 				e.agentResponse(r)
 			case ActorCustomer:
-				if e.st.Responded && !e.inst[NextReply].open && !e.resolved {
-					e.start(NextReply, r)
-				}
+				e.customerContact(r)
 			}
 		case RecordSLAWarning, RecordSLABreach:
 			if m, ok := ParseMetric(r.Metric); ok && e.st.Clocks[m].Instance == r.Instance {
@@ -195,26 +198,29 @@ func (e *evaluator) enter(d *Definition, state string) {
 // advance moves the evaluation to at, counting active time and noting
 // clocks that reach their targets on the way.
 func (e *evaluator) advance(at time.Time) {
+	atN := at.UnixNano()
 	if !e.started {
-		e.started, e.lastAt = true, at
+		e.started, e.lastAt, e.lastN = true, at, atN
 		return
 	}
-	if !at.After(e.lastAt) {
+	if atN <= e.lastN {
 		return
 	}
 	if e.active {
-		step := int64(e.cal.Between(e.lastAt, at))
+		step := int64(e.cal.betweenN(e.lastN, atN))
 		for m := range e.inst {
 			in := &e.inst[m]
-			target := int64(e.st.Clocks[m].Target)
-			if in.open && !in.crossed && target > 0 && e.total+step-in.start > target {
+			if !in.open || in.crossed {
+				continue
+			}
+			if target := int64(e.st.Clocks[m].Target); target > 0 && e.total+step-in.start > target {
 				in.crossed = true
-				in.crossAt = e.cal.Add(e.lastAt, time.Duration(target-(e.total-in.start)))
+				in.crossAt = e.cal.add(e.lastAt, time.Duration(target-(e.total-in.start)))
 			}
 		}
 		e.total += step
 	}
-	e.lastAt = at
+	e.lastAt, e.lastN = at, atN
 }
 
 func (e *evaluator) start(m Metric, r *Record) {
@@ -258,6 +264,14 @@ func (e *evaluator) agentResponse(r *Record) {
 	e.end(PeriodicUpdate, ClockMet)
 	if e.st.Responded && !e.resolved {
 		e.start(PeriodicUpdate, r)
+	}
+}
+
+// customerContact starts the next-reply clock on a customer's message or
+// transition, once the first reply is out and unless one is already running.
+func (e *evaluator) customerContact(r *Record) {
+	if e.st.Responded && !e.inst[NextReply].open && !e.resolved {
+		e.start(NextReply, r)
 	}
 }
 
@@ -318,14 +332,14 @@ func (e *evaluator) finish(now time.Time, full bool) {
 		}
 		rem := int64(c.Target - c.Elapsed)
 		if full {
-			c.Due = e.cal.Add(now, time.Duration(rem))
+			c.Due = e.cal.add(now, time.Duration(rem))
 		}
 		if minRemaining < 0 || rem < minRemaining {
 			minRemaining = rem
 		}
 	}
 	if minRemaining >= 0 {
-		due := e.cal.Add(now, time.Duration(minRemaining))
+		due := e.cal.add(now, time.Duration(minRemaining))
 		if e.st.Due.IsZero() || due.Before(e.st.Due) {
 			e.st.Due = due
 		}

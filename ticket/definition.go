@@ -6,20 +6,26 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Guard decides whether a transition may happen. It returns nil to allow it
 // or an error whose text is the reason for refusing ("退款金额超过审批限额").
 // A guard must not modify the ticket and should be a pure function of its
 // arguments so that Apply stays deterministic.
+// Guards are called from whichever goroutine applies the transition, possibly
+// several at once, so they must be safe for concurrent use.
 type Guard func(t *Ticket, actor Actor, now time.Time) error
 
 // Hook is called by the Service after a change has been committed to the
 // Store: on exit from a state, on a transition, and on entry to a state.
 // A hook cannot undo the change; its error is reported in Result.HookErr.
+// Hooks are called from whichever goroutine committed the change, possibly
+// several at once, so they must be safe for concurrent use.
 type Hook func(ctx context.Context, c Change) error
 
 // Change describes a committed change, for hooks.
+// It is a plain value.
 type Change struct {
 	Definition *Definition
 	Ticket     Ticket // the ticket after the change
@@ -49,6 +55,7 @@ type Spec struct {
 }
 
 // StateSpec describes one state.
+// It is a plain configuration value.
 type StateSpec struct {
 	Name string
 	// Terminal states end the ticket: no transition leaves them and SLA
@@ -68,6 +75,7 @@ type StateSpec struct {
 // TransitionSpec describes a named transition. One TransitionSpec may leave
 // several states (From) for one target (To); an event name may be reused by
 // other transitions from other states.
+// It is a plain configuration value.
 type TransitionSpec struct {
 	Event string   // the name that fires it, e.g. "approve"
 	From  []string // the states it may be fired from
@@ -109,7 +117,8 @@ type transition struct {
 
 // NewDefinition validates spec and builds a Definition. It returns a
 // *DefinitionError (matching ErrInvalidDefinition) naming the state or
-// transition when: a name is empty; a state or a (from state, event) pair is
+// transition when: a name is empty or holds a control character or a double
+// quote (names appear in DOT and Mermaid exports); a state or a (from state, event) pair is
 // defined twice; a transition or the initial state names an unknown state; a
 // state cannot be reached from the initial state; a non-terminal state has no
 // way out or cannot reach any terminal state; a terminal state has a
@@ -122,9 +131,15 @@ func NewDefinition(spec Spec) (*Definition, error) {
 	if spec.Name == "" {
 		return fail(ProblemMissing, "", "", "the definition has no name")
 	}
+	if !exportable(spec.Name) {
+		return fail(ProblemBadName, "", "", "the definition name has a control character or a double quote")
+	}
 	for _, s := range spec.States {
 		if s.Name == "" {
 			return fail(ProblemMissing, "", "", "a state has no name")
+		}
+		if !exportable(s.Name) {
+			return fail(ProblemBadName, s.Name, "", "a state name has a control character or a double quote")
 		}
 		if _, dup := d.byName[s.Name]; dup {
 			return fail(ProblemDuplicate, s.Name, "", "state defined twice")
@@ -147,6 +162,9 @@ func NewDefinition(spec Spec) (*Definition, error) {
 		ts := spec.Transitions[i]
 		if ts.Event == "" {
 			return fail(ProblemMissing, ts.To, "", "a transition has no event name")
+		}
+		if !exportable(ts.Event) {
+			return fail(ProblemBadName, "", ts.Event, "an event name has a control character or a double quote")
 		}
 		to, ok := d.byName[ts.To]
 		if !ok {
@@ -194,6 +212,16 @@ func NewDefinition(spec Spec) (*Definition, error) {
 		d.spec.Transitions[i] = ts
 	}
 	return d, nil
+}
+
+// exportable reports whether name can be quoted in DOT and Mermaid as is.
+func exportable(name string) bool {
+	for _, r := range name {
+		if r == '"' || unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // checkGraph rejects unreachable states and states with no way to a terminal
@@ -295,15 +323,17 @@ func (d *Definition) Events(state string) []string {
 	return out
 }
 
-// isWaiting, isResolved, isTerminal report state flags; unknown states are
-// treated as active.
+// flags reports the Waiting, Resolved and Terminal flags of the named
+// state; unknown states are treated as active.
 func (d *Definition) flags(name string) (waiting, resolved, terminal bool) {
-	i, ok := d.byName[name]
-	if !ok {
-		return false, false, false
+	// A linear scan beats the map for the handful of states a definition
+	// has, and names taken from the definition compare by pointer.
+	for i := range d.states {
+		if s := &d.states[i].StateSpec; s.Name == name {
+			return s.Waiting, s.Resolved, s.Terminal
+		}
 	}
-	s := &d.states[i].StateSpec
-	return s.Waiting, s.Resolved, s.Terminal
+	return false, false, false
 }
 
 func (d *Definition) find(from, event string) (*state, *transition) {

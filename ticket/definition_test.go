@@ -76,6 +76,12 @@ func TestNewDefinitionRejects(t *testing.T) {
 		{"unknown placeholder", func(s *Spec) { s.Transitions[0].Message = "hi {name}" }, ProblemTemplate, "", "go"},
 		{"unclosed placeholder", func(s *Spec) { s.OpenMessage = "hi {id" }, ProblemTemplate, "a", ""},
 		{"unknown actor kind", func(s *Spec) { s.Transitions[0].Actors = []ActorKind{"robot"} }, ProblemMissing, "", "go"},
+		{"quote in a state name", func(s *Spec) {
+			s.States[1].Name = `b"`
+			s.Transitions[0].To, s.Transitions[1].From = `b"`, []string{`b"`}
+		}, ProblemBadName, `b"`, ""},
+		{"newline in an event", func(s *Spec) { s.Transitions[0].Event = "go\nnow" }, ProblemBadName, "", "go\nnow"},
+		{"control character in the definition name", func(s *Spec) { s.Name = "m\x00" }, ProblemBadName, "", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -318,10 +324,35 @@ func TestMessages(t *testing.T) {
 	}
 }
 
+// aftersales is a host-defined definition in Chinese, with names that are not
+// identifiers, for the export golden files.
+func aftersales(t *testing.T) *Definition {
+	t.Helper()
+	d, err := NewDefinition(Spec{
+		Name:    "售后",
+		Initial: "待受理",
+		States: []StateSpec{
+			{Name: "待受理"}, {Name: "处理中"}, {Name: "等待客户", Waiting: true},
+			{Name: "s0"}, {Name: "已解决", Resolved: true, Terminal: true},
+		},
+		Transitions: []TransitionSpec{
+			{Event: "受理", From: []string{"待受理"}, To: "处理中"},
+			{Event: "ask customer", From: []string{"处理中"}, To: "等待客户"},
+			{Event: "客户回复", From: []string{"等待客户"}, To: "处理中"},
+			{Event: "escalate: L2", From: []string{"处理中"}, To: "s0"},
+			{Event: "解决", From: []string{"处理中", "s0"}, To: "已解决"},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
 func TestExportGolden(t *testing.T) {
-	for _, d := range []*Definition{GeneralSupport(), Refund()} {
+	for file, d := range map[string]*Definition{"support": GeneralSupport(), "refund": Refund(), "aftersales": aftersales(t)} {
 		for ext, got := range map[string]string{"dot": d.DOT(), "mmd": d.Mermaid()} {
-			path := filepath.Join("testdata", d.Name()+"."+ext)
+			path := filepath.Join("testdata", file+"."+ext)
 			if *update {
 				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
 					t.Fatal(err)
@@ -335,5 +366,131 @@ func TestExportGolden(t *testing.T) {
 				t.Errorf("%s differs from the golden file (run go test -update after checking):\n%s", path, got)
 			}
 		}
+	}
+}
+
+// TestApplyGeneralSupport is the table of every built-in support transition
+// and the refusals around it: the step is a pure function of (ticket, event,
+// actor, now).
+func TestApplyGeneralSupport(t *testing.T) {
+	d := GeneralSupport()
+	base, _, err := d.Open(Ticket{ID: "S-1", CustomerID: "c-42", Subject: "登录不了"}, cust, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := func(state string) Ticket {
+		tk := base
+		tk.State = state
+		return tk
+	}
+	now := t0.Add(90 * time.Minute)
+	tests := []struct {
+		from, event string
+		actor       Actor
+		wantTo      string
+		wantErr     error
+	}{
+		{StateNew, "open", alice, StateOpen, nil},
+		{StateNew, "open", bot, StateOpen, nil},
+		{StateNew, "ask_customer", alice, StatePending, nil},
+		{StateNew, "solve", alice, StateSolved, nil},
+		{StateOpen, "ask_customer", alice, StatePending, nil},
+		{StateOpen, "hold", alice, StateOnHold, nil},
+		{StateOpen, "solve", bot, StateSolved, nil},
+		{StatePending, "resume", cust, StateOpen, nil},
+		{StatePending, "hold", alice, StateOnHold, nil},
+		{StatePending, "solve", alice, StateSolved, nil},
+		{StateOnHold, "resume", alice, StateOpen, nil},
+		{StateOnHold, "ask_customer", alice, StatePending, nil},
+		{StateOnHold, "solve", alice, StateSolved, nil},
+		{StateSolved, "reopen", cust, StateOpen, nil},
+		{StateSolved, "reopen", alice, StateOpen, nil},
+		{StateSolved, "close", bot, StateClosed, nil},
+		// Refusals.
+		{StateNew, "open", cust, "", ErrInvalidTransition},         // customers cannot accept their own ticket
+		{StateOpen, "ask_customer", bot, "", ErrInvalidTransition}, // only agents ask the customer
+		{StateOpen, "solve", cust, "", ErrInvalidTransition},
+		{StateSolved, "close", cust, "", ErrInvalidTransition},
+		{StateNew, "reopen", cust, "", ErrInvalidTransition},
+		{StateOpen, "close", alice, "", ErrInvalidTransition},
+		{StateClosed, "reopen", cust, "", ErrInvalidTransition}, // terminal
+		{StatePending, "open", alice, "", ErrInvalidTransition},
+	}
+	for _, tt := range tests {
+		t.Run(tt.from+"/"+tt.event+"/"+string(tt.actor.Kind), func(t *testing.T) {
+			tk := in(tt.from)
+			got, rec, err := d.Apply(tk, tt.event, tt.actor, now, "n")
+			if tt.wantErr != nil {
+				var te *TransitionError
+				if !errors.Is(err, tt.wantErr) || !errors.As(err, &te) || te.State != tt.from || te.Event != tt.event {
+					t.Fatalf("err = %v, want a *TransitionError for %s in %s", err, tt.event, tt.from)
+				}
+				if got.State != tt.from || got.Version != tk.Version || len(got.History) != len(tk.History) {
+					t.Errorf("refused step changed the ticket: %s v%d %d records", got.State, got.Version, len(got.History))
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := Record{Seq: 2, Kind: RecordTransition, At: now, Actor: tt.actor, Event: tt.event, From: tt.from, To: tt.wantTo,
+				Note: "n", Public: d.Message(&tk, tt.from, tt.event, "") != ""}
+			if got.State != tt.wantTo || got.Version != 2 || !got.UpdatedAt.Equal(now) || rec != want || got.History[1] != want {
+				t.Errorf("Apply = state %s v%d, record %+v; want %s, %+v", got.State, got.Version, rec, tt.wantTo, want)
+			}
+			// Pure: the same inputs give the same outputs.
+			again, rec2, err := d.Apply(tk, tt.event, tt.actor, now, "n")
+			if err != nil || rec2 != rec || again.State != got.State || again.Version != got.Version || again.History[1] != got.History[1] {
+				t.Errorf("second Apply with the same inputs differs: %+v, %v", rec2, err)
+			}
+		})
+	}
+	// Every event of the definition is covered above.
+	covered := map[string]bool{}
+	for _, tt := range tests {
+		if tt.wantErr == nil {
+			covered[tt.from+"/"+tt.event] = true
+		}
+	}
+	for _, s := range d.Spec().States {
+		for _, ev := range d.Events(s.Name) {
+			if !covered[s.Name+"/"+ev] {
+				t.Errorf("transition %s from %s is not in the table", ev, s.Name)
+			}
+		}
+	}
+}
+
+// TestRefundFlowStates walks the refund definition's documented paths:
+// submitted → reviewing → finance → refunded → closed, and the rejections.
+func TestRefundFlowStates(t *testing.T) {
+	d := Refund()
+	paths := map[string][]string{
+		"refunded":             {"review", "approve", "refund", "close"},
+		"rejected in review":   {"review", "reject", "close"},
+		"rejected by finance":  {"review", "approve", "reject", "close"},
+		"info asked, refunded": {"review", "request_info", "provide_info", "approve", "refund", "close"},
+	}
+	for name, events := range paths {
+		tk := openRefund(t)
+		var states []string
+		for i, ev := range events {
+			actor := alice
+			if ev == "provide_info" {
+				actor = cust
+			}
+			var err error
+			if tk, _, err = d.Apply(tk, ev, actor, t0.Add(time.Duration(i+1)*time.Hour), ""); err != nil {
+				t.Fatalf("%s: %s: %v", name, ev, err)
+			}
+			states = append(states, tk.State)
+		}
+		if tk.State != StateClosed {
+			t.Errorf("%s ends in %s", name, tk.State)
+		}
+		if ev := d.Events(tk.State); ev != nil {
+			t.Errorf("%s: closed still allows %v", name, ev)
+		}
+		t.Logf("%s: %v", name, states)
 	}
 }

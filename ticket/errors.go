@@ -33,6 +33,7 @@ var (
 )
 
 // Problem classifies a *DefinitionError.
+// It is a plain value.
 type Problem int
 
 // Problems found when a definition is built.
@@ -44,12 +45,13 @@ const (
 	ProblemNoWayOut                        // a non-terminal state has no transition out, or cannot reach a terminal state
 	ProblemTerminalExit                    // a terminal state has a transition out
 	ProblemTemplate                        // a message template uses an unknown placeholder
+	ProblemBadName                         // a name contains a control character or a double quote
 )
 
 var problemNames = map[Problem]string{
 	ProblemMissing: "missing name", ProblemDuplicate: "duplicate", ProblemUnknownState: "unknown state",
 	ProblemUnreachable: "unreachable state", ProblemNoWayOut: "no way out", ProblemTerminalExit: "terminal state has exits",
-	ProblemTemplate: "bad message template",
+	ProblemTemplate: "bad message template", ProblemBadName: "bad name",
 }
 
 // String returns a short name of the problem.
@@ -63,6 +65,7 @@ func (p Problem) String() string {
 // DefinitionError reports why NewDefinition rejected a Spec. It names the
 // state and, for transition problems, the transition event. It matches
 // ErrInvalidDefinition.
+// It is a plain value.
 type DefinitionError struct {
 	Definition string  // the definition's name
 	Problem    Problem // the kind of problem
@@ -91,6 +94,7 @@ func (e *DefinitionError) Is(target error) bool { return target == ErrInvalidDef
 
 // TransitionError reports a transition that the definition does not allow. It
 // matches ErrInvalidTransition.
+// It is a plain value.
 type TransitionError struct {
 	TicketID string
 	State    string // the ticket's state
@@ -109,6 +113,7 @@ func (e *TransitionError) Is(target error) bool { return target == ErrInvalidTra
 // GuardError reports that a guard refused a transition. Reason is the error
 // the guard returned (unwrap it to reach the host's own error values). It
 // matches ErrGuardRejected.
+// It is a plain value.
 type GuardError struct {
 	TicketID string
 	Event    string

@@ -2,9 +2,11 @@ package ticket_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
+	"github.com/kefu-go/kefu/businesshours"
 	"github.com/kefu-go/kefu/ticket"
 )
 
@@ -116,4 +118,54 @@ func ExampleDefinition_Mermaid() {
 	//     class refunded resolved
 	//     class rejected resolved
 	//     class closed resolved
+}
+
+// ExampleSLA_Evaluate computes SLA due instants in business hours: Shanghai
+// office hours with a lunch break, a holiday, and the clock paused while the
+// refund waits on the customer.
+func ExampleSLA_Evaluate() {
+	var hours businesshours.Calendar
+	err := json.Unmarshal([]byte(`{"time_zone":"Asia/Shanghai","weekly":{
+		"mon":["09:00-12:00","13:30-18:00"],"tue":["09:00-12:00","13:30-18:00"],"wed":["09:00-12:00","13:30-18:00"],
+		"thu":["09:00-12:00","13:30-18:00"],"fri":["09:00-12:00","13:30-18:00"]},
+		"holidays":["2026-10-01","2026-10-02"]}`), &hours)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	sla, err := ticket.NewSLA(ticket.Policy{
+		Name:     "refunds",
+		Calendar: &hours,
+		Targets: map[ticket.Priority]ticket.Targets{
+			ticket.PriorityNormal: {FirstReply: 2 * time.Hour, Resolution: 8 * time.Hour},
+		},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	loc := hours.Location()
+	at := func(day, hour, min int) time.Time { return time.Date(2026, 9, day, hour, min, 0, 0, loc) }
+	d := ticket.Refund()
+
+	// Opened Wednesday 11:00; the agent asks for a receipt at 11:30 and the
+	// customer answers at 16:00: the 4.5 hours in between do not count.
+	t, _, _ := d.Open(ticket.Ticket{ID: "RF-7"}, ticket.Customer("c"), at(30, 11, 0))
+	t, _, _ = d.Apply(t, "review", ticket.Agent("alice"), at(30, 11, 15), "")
+	t, _, _ = d.Apply(t, "request_info", ticket.Agent("alice"), at(30, 11, 30), "请上传付款截图")
+	t, _, _ = d.Apply(t, "provide_info", ticket.Customer("c"), at(30, 16, 0), "")
+
+	st := sla.Evaluate(d, &t, at(30, 16, 30))
+	fr := st.Clock(ticket.FirstReply)
+	res := st.Clock(ticket.Resolution)
+	fmt.Println("first reply:", fr.State, fr.Elapsed)
+	fmt.Println("resolution:", res.State, res.Elapsed, "due", res.Due.Format("Mon 01-02 15:04"))
+	fmt.Println("next due:", sla.DueAt(d, &t, at(30, 16, 30)).Format("Mon 01-02 15:04"))
+	// 7 hours remain at 16:30: 1.5 on Wednesday, none on the holidays and
+	// the weekend, 3 on Monday morning and 2.5 after lunch.
+
+	// Output:
+	// first reply: met 15m0s
+	// resolution: running 1h0m0s due Mon 10-05 16:00
+	// next due: Mon 10-05 16:00
 }

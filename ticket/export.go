@@ -54,7 +54,7 @@ func (d *Definition) Mermaid() string {
 	ids := make([]string, len(d.states))
 	used := map[string]bool{"__start": true}
 	for i, s := range d.states {
-		id := mermaidID(s.Name)
+		id := mermaidID(s.Name, i)
 		for used[id] {
 			id += "_"
 		}
@@ -92,18 +92,25 @@ func (d *Definition) Mermaid() string {
 	return b.String()
 }
 
-func mermaidID(name string) string {
+// mermaidID returns a Mermaid identifier for the i-th state: its name with
+// other characters than ASCII letters, digits and _ replaced by _, or s<i>
+// when that leaves no letter or digit (a name in Chinese, say).
+func mermaidID(name string, i int) string {
 	var b strings.Builder
-	for i, r := range name {
+	plain := false
+	for j, r := range name {
 		switch {
-		case r == '_', r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9' && i > 0:
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9' && j > 0:
+			b.WriteRune(r)
+			plain = true
+		case r == '_':
 			b.WriteRune(r)
 		default:
 			b.WriteByte('_')
 		}
 	}
-	if b.Len() == 0 {
-		return "_"
+	if !plain {
+		return fmt.Sprintf("s%d", i)
 	}
 	return b.String()
 }

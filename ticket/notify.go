@@ -16,12 +16,14 @@ type Notifier interface {
 }
 
 // NotifierFunc adapts a function to Notifier.
+// It is safe for concurrent use if f is.
 type NotifierFunc func(ctx context.Context, n Notification) error
 
 // Notify calls f.
 func (f NotifierFunc) Notify(ctx context.Context, n Notification) error { return f(ctx, n) }
 
 // Notification is one customer-facing progress message.
+// It is a plain value.
 type Notification struct {
 	TicketID   string
 	CustomerID string

@@ -48,6 +48,7 @@ type Service struct {
 }
 
 // Result is the outcome of a committed change.
+// It is a plain value.
 type Result struct {
 	Ticket Ticket // the ticket as stored
 	Record Record // the record appended
@@ -61,6 +62,7 @@ type Result struct {
 }
 
 // SLAEventKind says whether an SLA event is a warning or a breach.
+// It is a plain value.
 type SLAEventKind string
 
 // SLA event kinds.
@@ -70,6 +72,7 @@ const (
 )
 
 // SLAEvent is a warning or breach recorded by Check.
+// It is a plain value.
 type SLAEvent struct {
 	Kind     SLAEventKind
 	TicketID string
@@ -432,6 +435,7 @@ func (s *Service) Breached(ctx context.Context, now time.Time, limit int) ([]Tic
 }
 
 // Summary aggregates ticket metrics.
+// It is a plain value.
 type Summary struct {
 	Tickets           int
 	Responded         int           // tickets with a first response

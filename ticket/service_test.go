@@ -446,3 +446,67 @@ func TestServiceCheckBreachThenPause(t *testing.T) {
 		t.Fatalf("second Check = %+v", evs)
 	}
 }
+
+// TestServiceSLAHolidaysAndWorkingDays counts a first-reply target across
+// the National Day holidays and a swapped working Saturday, and holds the
+// breach alert back on the holiday morning.
+func TestServiceSLAHolidaysAndWorkingDays(t *testing.T) {
+	ctx := context.Background()
+	var cfg struct{ Hours *businesshours.Calendar }
+	err := jsonUnmarshal(`{"Hours":{"time_zone":"Asia/Shanghai","weekly":{
+		"mon":["09:00-12:00","13:30-18:00"],"tue":["09:00-12:00","13:30-18:00"],"wed":["09:00-12:00","13:30-18:00"],
+		"thu":["09:00-12:00","13:30-18:00"],"fri":["09:00-12:00","13:30-18:00"]},
+		"holidays":["2026-10-01","2026-10-02","2026-10-05"],
+		"working_days":[{"date":"2026-10-10","periods":["09:00-12:00"]}]}}`, &cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal := cfg.Hours
+	loc := cal.Location()
+	sla, err := ticket.NewSLA(ticket.Policy{Name: "cn", Calendar: cal,
+		Targets: map[ticket.Priority]ticket.Targets{ticket.PriorityNormal: {FirstReply: 2 * time.Hour}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := &fakeClock{t: time.Date(2026, 9, 30, 17, 0, 0, 0, loc)} // Wednesday before the holidays
+	svc := &ticket.Service{SLA: sla, Now: clock.Now}
+	res, err := svc.Open(ctx, "support", ticket.Ticket{ID: "N-1"}, ticket.Customer("c"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 1h on Wednesday; Thursday, Friday (holidays), the weekend and Monday
+	// (holiday) are closed; the second hour is Tuesday 09:00–10:00.
+	if want := time.Date(2026, 10, 6, 10, 0, 0, 0, loc); !res.Ticket.DueAt.Equal(want) {
+		t.Errorf("DueAt = %v, want %v", res.Ticket.DueAt, want)
+	}
+	// Opened on the Friday before the working Saturday: 30 minutes Friday,
+	// 30 minutes Saturday morning.
+	clock.Set(time.Date(2026, 10, 9, 17, 30, 0, 0, loc))
+	res, err = svc.Open(ctx, "support", ticket.Ticket{ID: "N-2", Priority: ticket.PriorityNormal}, ticket.Customer("c"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sla1h, _ := ticket.NewSLA(ticket.Policy{Name: "cn", Calendar: cal,
+		Targets: map[ticket.Priority]ticket.Targets{ticket.PriorityNormal: {FirstReply: time.Hour}}})
+	st := sla1h.Evaluate(ticket.GeneralSupport(), &res.Ticket, clock.Now())
+	if want := time.Date(2026, 10, 10, 9, 30, 0, 0, loc); !st.Due.Equal(want) {
+		t.Errorf("due across the working Saturday = %v, want %v", st.Due, want)
+	}
+	// N-1's breach is not announced on the holiday Monday at 10:00, only
+	// on Tuesday once it is due.
+	for _, at := range []time.Time{
+		time.Date(2026, 10, 5, 10, 0, 0, 0, loc), // holiday
+		time.Date(2026, 10, 6, 9, 59, 0, 0, loc), // one minute before due
+	} {
+		clock.Set(at)
+		if evs, err := svc.Check(ctx, at); err != nil || len(evs) != 0 {
+			t.Fatalf("Check(%v) = %+v, %v", at, evs, err)
+		}
+	}
+	at := time.Date(2026, 10, 6, 10, 1, 0, 0, loc)
+	clock.Set(at)
+	evs, err := svc.Check(ctx, at)
+	if err != nil || len(evs) != 1 || evs[0].TicketID != "N-1" || evs[0].Kind != ticket.SLABreach {
+		t.Fatalf("Check on Tuesday = %+v, %v", evs, err)
+	}
+}

@@ -8,6 +8,7 @@ import (
 )
 
 // Metric names an SLA clock.
+// It is a plain value.
 type Metric int
 
 // SLA metrics, after Zendesk's set.
@@ -15,8 +16,9 @@ const (
 	// FirstReply runs from creation to the first public agent record (a
 	// reply, or a transition the customer is notified of).
 	FirstReply Metric = iota
-	// NextReply runs from a customer message, after the first reply, to the
-	// next public agent record.
+	// NextReply runs from a customer message or a transition the customer
+	// fires (provide_info, reopen), after the first reply, to the next
+	// public agent record.
 	NextReply
 	// PeriodicUpdate runs from each public agent record to the next one.
 	PeriodicUpdate
@@ -48,6 +50,7 @@ func ParseMetric(s string) (Metric, bool) {
 
 // Targets are the SLA targets for one priority. A zero target means the
 // metric is not tracked.
+// It is a plain configuration value.
 type Targets struct {
 	FirstReply     time.Duration
 	NextReply      time.Duration

@@ -295,3 +295,27 @@ func TestSummarize(t *testing.T) {
 		t.Errorf("Summarize = %+v, want %+v", s, want)
 	}
 }
+
+// TestSLANextReplyAfterCustomerTransition starts the next-reply clock when
+// the customer supplies the information asked for, and not before.
+func TestSLANextReplyAfterCustomerTransition(t *testing.T) {
+	sla := mustSLA(t, Policy{Name: "p", Targets: map[Priority]Targets{PriorityNormal: {NextReply: time.Hour}}})
+	d := Refund()
+	h := time.Hour
+	tk := play(t, d, openRefund(t),
+		apply("review", alice, 10*time.Minute),       // seq 2: first reply
+		apply("request_info", alice, 20*time.Minute), // seq 3
+	)
+	if c := sla.Evaluate(d, &tk, t0.Add(3*h)).Clock(NextReply); c.State != ClockOff {
+		t.Fatalf("next reply while waiting on the customer = %+v", c)
+	}
+	tk = play(t, d, tk, apply("provide_info", cust, 2*h)) // seq 4
+	st := sla.Evaluate(d, &tk, t0.Add(2*h+30*time.Minute))
+	if c := st.Clock(NextReply); c.State != ClockRunning || c.Instance != 4 || !c.Due.Equal(t0.Add(3*h)) {
+		t.Errorf("next reply after provide_info = %+v", c)
+	}
+	tk = play(t, d, tk, apply("approve", alice, 2*h+45*time.Minute))
+	if c := sla.Evaluate(d, &tk, t0.Add(4*h)).Clock(NextReply); c.State != ClockMet || c.Elapsed != 45*time.Minute || c.Breached {
+		t.Errorf("next reply after approve = %+v", c)
+	}
+}

@@ -8,6 +8,7 @@ import (
 )
 
 // ActorKind says who performed an action.
+// It is a plain value.
 type ActorKind string
 
 // Actor kinds.
@@ -45,6 +46,7 @@ func (a Actor) valid() bool {
 }
 
 // Priority is a ticket's priority. The zero value "" means PriorityNormal.
+// It is a plain value.
 type Priority string
 
 // Priorities, lowest first.
@@ -66,6 +68,7 @@ func (p Priority) normalized() (Priority, bool) {
 }
 
 // RecordKind says what an audit record records.
+// It is a plain value.
 type RecordKind string
 
 // Record kinds.
@@ -122,10 +125,18 @@ func (r Record) String() string {
 }
 
 // Ticket is a case with a state in a Definition, an owner and a history. It
-// is a plain value, not safe for concurrent mutation; the functions of this
-// package never modify a Ticket passed to them, they return a new one (whose
-// slices and maps may share storage with the input: use Clone before
-// modifying Tags, Fields or History in place).
+// is a plain value, not safe for concurrent mutation. The functions of this
+// package never modify a Ticket passed to them, and may be called
+// concurrently on one Ticket; they return a new one whose slices and maps may
+// share storage with the input. So use Clone before modifying Tags, Fields or
+// History in place, and do not append to a History yourself (append to a
+// Clone's): a ticket's History may have spare capacity that the next
+// transition fills in place, so each step costs O(1), not a copy of the
+// whole history.
+//
+// Compare tickets field by field (or with go-cmp and
+// cmpopts.IgnoreUnexported(ticket.Ticket{})): an unexported field tracks
+// that spare capacity.
 type Ticket struct {
 	ID         string            // unique id, chosen by the host
 	Definition string            // the name of the Definition the ticket follows
@@ -148,10 +159,15 @@ type Ticket struct {
 	// AlertAt is when the next SLA warning or breach should fire; zero when
 	// none is pending. Derived like DueAt; Service.Check queries it.
 	AlertAt time.Time
+
+	// tail lets the next step append to History in place (see
+	// historyTail); nil for tickets not made by this package's steps.
+	tail *historyTail
 }
 
-// Clone returns a deep copy of t.
+// Clone returns a deep copy of t, sharing no memory with it.
 func (t Ticket) Clone() Ticket {
+	t.tail = nil
 	t.Tags = slices.Clone(t.Tags)
 	if t.Fields != nil {
 		t.Fields = maps.Clone(t.Fields)

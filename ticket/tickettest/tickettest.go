@@ -40,6 +40,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) ticket.Store) {
 	t.Run("Find", func(t *testing.T) { testFind(t, newStore(t)) })
 	t.Run("RacingTransitions", func(t *testing.T) { testRacingTransitions(t, newStore(t)) })
 	t.Run("RacingCreates", func(t *testing.T) { testRacingCreates(t, newStore(t)) })
+	t.Run("CanceledContext", func(t *testing.T) { testCanceledContext(t, newStore(t)) })
 }
 
 var support = ticket.GeneralSupport()
@@ -61,6 +62,7 @@ func open(t *testing.T, id string, mod func(*ticket.Ticket)) ticket.Ticket {
 
 var cmpTicket = cmp.Options{
 	cmpopts.EquateEmpty(),
+	cmpopts.IgnoreUnexported(ticket.Ticket{}),
 	cmp.Comparer(func(a, b time.Time) bool { return a.Equal(b) }),
 }
 
@@ -418,5 +420,36 @@ func testRacingCreates(t *testing.T, s ticket.Store) {
 	wg.Wait()
 	if won != 1 {
 		t.Errorf("%d concurrent creates of one id succeeded, want 1", won)
+	}
+}
+
+// testCanceledContext checks that every method honours its context: with a
+// cancelled context each returns an error and nothing is written.
+func testCanceledContext(t *testing.T, s ticket.Store) {
+	mustCreate(t, s, open(t, "ctx-1", nil))
+	cur := mustGet(t, s, "ctx-1")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := s.Create(ctx, open(t, "ctx-2", nil)); err == nil {
+		t.Error("Create with a cancelled context succeeded")
+	}
+	if _, err := s.Get(ctx, "ctx-1"); err == nil {
+		t.Error("Get with a cancelled context succeeded")
+	}
+	next, rec, err := support.Apply(cur, "open", ticket.Agent("a"), base, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Update(ctx, next, cur.Version, []ticket.Record{rec}); err == nil {
+		t.Error("Update with a cancelled context succeeded")
+	}
+	if _, err := s.Find(ctx, ticket.Query{}); err == nil {
+		t.Error("Find with a cancelled context succeeded")
+	}
+	if _, err := s.Get(context.Background(), "ctx-2"); !errors.Is(err, ticket.ErrNotFound) {
+		t.Errorf("a Create with a cancelled context stored the ticket (Get err = %v)", err)
+	}
+	if diff := cmp.Diff(cur, mustGet(t, s, "ctx-1"), cmpTicket); diff != "" {
+		t.Errorf("an Update with a cancelled context changed the ticket (-want +got):\n%s", diff)
 	}
 }
