@@ -99,12 +99,12 @@ func (s *IdentityStore) List(ctx context.Context, q identity.Query) ([]identity.
 	if limit <= 0 {
 		limit = 100
 	}
-	sql := `SELECT id, version, record FROM kefu_customers WHERE id COLLATE "C" > $1`
+	sql := `SELECT id, version, record FROM kefu_customers WHERE id > $1`
 	args := []any{q.After}
 	if !q.ErasedBefore.IsZero() {
 		sql += ` AND erased_ns <> 0 AND erased_ns < $3`
 	}
-	sql += ` ORDER BY id COLLATE "C" LIMIT $2`
+	sql += ` ORDER BY id LIMIT $2`
 	args = append(args, limit)
 	if !q.ErasedBefore.IsZero() {
 		args = append(args, q.ErasedBefore.UnixNano())

@@ -3,7 +3,7 @@
 -- Unix nanoseconds (columns *_ns; NULL or 0 for none), because tickets are
 -- ordered by instants that may differ by less than a microsecond.
 CREATE TABLE kefu_tickets (
-    id          text PRIMARY KEY,
+    id          text COLLATE "C" PRIMARY KEY, -- byte order, like Go strings
     definition  text        NOT NULL,
     customer_id text        NOT NULL,
     subject     text        NOT NULL,

@@ -2,7 +2,7 @@
 -- its id, version and erasure time, so it is kept as JSON; personal data in
 -- it is sealed or blind-indexed by the Registry before it reaches the store.
 CREATE TABLE kefu_customers (
-    id        text PRIMARY KEY,
+    id        text COLLATE "C" PRIMARY KEY, -- byte order, like Go strings
     version   bigint NOT NULL,
     erased_ns bigint NOT NULL DEFAULT 0, -- Unix nanoseconds; 0 = not erased
     record    jsonb  NOT NULL
