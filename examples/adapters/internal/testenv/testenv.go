@@ -95,15 +95,22 @@ func Postgres(t testing.TB, maxConns int32, migrate func(context.Context, *pgxpo
 	return pool
 }
 
-// Redis returns a client of the server named by the environment and a
-// unique key prefix; every key under the prefix is deleted at cleanup. The
-// test is skipped when the variable is unset or the server unreachable.
-func Redis(t testing.TB) (*redis.Client, string) {
+// RedisURL returns the Redis URL from the environment or skips t.
+func RedisURL(t testing.TB) string {
 	t.Helper()
 	dsn := os.Getenv(RedisEnv)
 	if dsn == "" {
 		t.Skipf("%s not set: skipping the Redis test (set it to e.g. redis://127.0.0.1:6379/0)", RedisEnv)
 	}
+	return dsn
+}
+
+// Redis returns a client of the server named by the environment and a
+// unique key prefix; every key under the prefix is deleted at cleanup. The
+// test is skipped when the variable is unset or the server unreachable.
+func Redis(t testing.TB) (*redis.Client, string) {
+	t.Helper()
+	dsn := RedisURL(t)
 	opt, err := redis.ParseURL(dsn)
 	if err != nil {
 		t.Fatalf("parse %s: %v", RedisEnv, err)
