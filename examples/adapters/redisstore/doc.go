@@ -12,7 +12,7 @@
 //		Window:     wechatmp.NewWindow(redisstore.NewWindowStore(rdb, "kefu:"), nil),
 //	})
 //	handler, err := wechatmp.NewHandler(wechatmp.HandlerConfig{Dedup: redisstore.NewDedupStore(rdb, "kefu:"), ...})
-//	dispatcher := &routing.Dispatcher{Store: redisstore.NewRoutingStore(rdb, "kefu:"), ...}
+//	dispatcher, err := routing.NewDispatcher(routing.DispatcherConfig{Store: redisstore.NewRoutingStore(rdb, "kefu:"), ...})
 //
 // # Keys
 //
