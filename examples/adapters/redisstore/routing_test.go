@@ -1,0 +1,18 @@
+package redisstore_test
+
+import (
+	"testing"
+
+	"github.com/kefu-go/kefu/examples/adapters/internal/testenv"
+	"github.com/kefu-go/kefu/examples/adapters/redisstore"
+	"github.com/kefu-go/kefu/routing"
+	"github.com/kefu-go/kefu/routing/routingtest"
+)
+
+func TestRoutingStoreConformance(t *testing.T) {
+	testenv.RedisURL(t)
+	routingtest.TestStore(t, func(t *testing.T) routing.Store {
+		rdb, prefix := testenv.Redis(t)
+		return redisstore.NewRoutingStore(rdb, prefix)
+	})
+}
