@@ -17,8 +17,12 @@
 //     trail.
 //   - identity: openid/unionid ↔ phone ↔ CRM member resolution, tags, and PII
 //     protection.
+//   - businesshours: weekly schedules with several periods a day, holidays and
+//     special working days in a time zone, shared by routing (out-of-hours
+//     rules) and ticket (SLA clocks in business time).
 //
-// None of routing, kb, ticket and identity imports wechatmp or each other: each
+// None of routing, kb, ticket and identity imports wechatmp or each other
+// (routing and ticket share only businesshours): each
 // takes its own small input types, so a team can adopt one without the rest.
 // Every package keeps its shared state behind a small store interface with an
 // in-memory default and a conformance suite (wechatmp/wechatmptest, kb/kbtest,
