@@ -21,7 +21,9 @@ func TestOpenMessage(t *testing.T) {
 	encOld, sigOld := seal(testCrypter(t, testKeyOld), plain)
 	encForeign, sigForeign := seal(hCrypterFor(t, hToken, "wxOTHER", testKeyNew), plain)
 	encGarbage, sigGarbage := seal(testCrypter(t), "<xml><Content>x")
-	xmlEnv := func(e string) string { return "<xml><ToUserName><![CDATA[gh_1]]></ToUserName><Encrypt><![CDATA[" + e + "]]></Encrypt></xml>" }
+	xmlEnv := func(e string) string {
+		return "<xml><ToUserName><![CDATA[gh_1]]></ToUserName><Encrypt><![CDATA[" + e + "]]></Encrypt></xml>"
+	}
 	tests := []struct {
 		name    string
 		body    string
