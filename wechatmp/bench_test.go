@@ -55,32 +55,21 @@ func loadBenchFixture(tb testing.TB) (benchFixture, url.Values, *Crypter) {
 	return f, q, c
 }
 
-// BenchmarkCallback is the callback work without HTTP: parse the envelope,
-// verify msg_signature, decrypt and parse one secure-mode text message.
+// BenchmarkCallback is the callback work without HTTP, as the Handler does it
+// (Crypter.OpenMessage): parse the envelope, verify msg_signature, decrypt
+// and parse one secure-mode text message.
 func BenchmarkCallback(b *testing.B) {
 	f, q, c := loadBenchFixture(b)
 	body := []byte(f.Body)
 	ts, nonce, sig := q.Get("timestamp"), q.Get("nonce"), q.Get("msg_signature")
-	var plain []byte
 	callback := func() *Message {
-		env, err := ParseEnvelope(body)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := VerifyMsgSignature(f.Token, ts, nonce, env.Encrypt, sig); err != nil {
-			b.Fatal(err)
-		}
-		plain, _, err = c.Open(make([]byte, 0, len(env.Encrypt)*3/4), []byte(env.Encrypt))
-		if err != nil {
-			b.Fatal(err)
-		}
-		m, err := ParseMessage(plain)
+		m, _, err := c.OpenMessage(body, ts, nonce, sig)
 		if err != nil {
 			b.Fatal(err)
 		}
 		return m
 	}
-	if m := callback(); string(m.Raw) != f.Plaintext || m.MsgType != MsgTypeText {
+	if m := callback(); string(m.Raw) != f.Plaintext || m.MsgType != MsgTypeText || m.Content == "" {
 		b.Fatalf("wrong message %+v", m)
 	}
 	b.ReportAllocs()

@@ -397,9 +397,11 @@ func (h *Handler) servePost(w http.ResponseWriter, r *http.Request) {
 			handlerError(w, http.StatusForbidden)
 			return
 		}
-		body := append([]byte(nil), *buf...) // the Message keeps its body
+		// One copy, which the Message keeps: its strings are substrings of
+		// s and Raw views the same immutable bytes.
+		s := string(*buf)
 		handlerPutBody(buf)
-		m, err := ParseMessage(body)
+		m, err := parseMessage(s, unsafe.Slice(unsafe.StringData(s), len(s)))
 		if err != nil {
 			h.debug("wechatmp: callback refused", "reason", "parse", "err", err)
 			handlerError(w, http.StatusBadRequest)
@@ -428,30 +430,25 @@ func (h *Handler) open(p *handlerPush, body []byte, q *handlerQuery) int {
 		h.logError("wechatmp: encrypted push but the handler has no Crypter")
 		return http.StatusBadRequest
 	}
-	env, err := ParseEnvelope(body)
-	if err != nil || env.Encrypt == "" {
+	m, key, format, stage, err := h.crypter.openMessage(body, q.timestamp, q.nonce, q.msgSignature)
+	switch stage {
+	case openEnvelope:
 		h.debug("wechatmp: callback refused", "reason", "envelope", "err", err)
 		return http.StatusBadRequest
-	}
-	if err := VerifyMsgSignature(h.token, q.timestamp, q.nonce, env.Encrypt, q.msgSignature); err != nil {
+	case openSignature:
 		h.debug("wechatmp: callback refused", "reason", "msg_signature")
 		return http.StatusForbidden
-	}
-	enc := unsafe.Slice(unsafe.StringData(env.Encrypt), len(env.Encrypt)) // read only
-	plain, key, err := h.crypter.Open(make([]byte, 0, len(enc)*3/4), enc)
-	if err != nil {
+	case openDecrypt:
 		h.debug("wechatmp: callback refused", "reason", "decrypt", "code", CryptoCode(err))
 		if errors.Is(err, ErrAppIDMismatch) {
 			return http.StatusForbidden
 		}
 		return http.StatusBadRequest
-	}
-	m, err := ParseMessage(plain)
-	if err != nil {
+	case openParse:
 		h.debug("wechatmp: callback refused", "reason", "parse", "err", err)
 		return http.StatusBadRequest
 	}
-	p.msg, p.encrypted, p.key, p.envFormat = m, true, key, env.Format
+	p.msg, p.encrypted, p.key, p.envFormat = m, true, key, format
 	return 0
 }
 

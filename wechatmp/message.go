@@ -84,7 +84,9 @@ type Field struct {
 //
 // A Message is a plain value: safe to read from several goroutines, not to
 // modify concurrently. Its strings are immutable copies and stay valid after
-// the body is reused; Raw, however, is the body slice itself.
+// the body is reused; Raw, however, is the body slice itself. In a Message
+// from the Handler or Crypter.OpenMessage, Raw views the memory of the
+// strings: never modify it.
 //
 // Message marshals to JSON (encoding/json) as an object of its non-empty
 // fields, Extra included and Raw left out: that is what `mpdebug parse`

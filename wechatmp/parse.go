@@ -18,12 +18,17 @@ package wechatmp
 // JSON numbers may arrive as numbers or as strings. Errors are *ParseError
 // values carrying the byte offset; ParseMessage never panics.
 func ParseMessage(body []byte) (*Message, error) {
-	format, err := parseDetect(body)
+	return parseMessage(string(body), body)
+}
+
+// parseMessage parses s, whose bytes are raw; the Message's strings are
+// substrings of s and its Raw is raw.
+func parseMessage(s string, raw []byte) (*Message, error) {
+	format, err := parseDetect(raw)
 	if err != nil {
 		return nil, err
 	}
-	s := string(body)
-	m := &Message{Format: format, Raw: body}
+	m := &Message{Format: format, Raw: raw}
 	sink := parseSink{m: m}
 	if format == FormatXML {
 		err = parseXML(s, &sink)

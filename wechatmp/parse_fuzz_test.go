@@ -17,6 +17,7 @@ import (
 func FuzzParseMessage(f *testing.F) {
 	f.Add([]byte(`<xml><MsgType>text</MsgType><Content><![CDATA[a]]]]><![CDATA[>]]>&lt;&#20320;</Content></xml>`))
 	f.Add([]byte(`{"MsgType":"event","Event":"CLICK","EventKey":"k","X":{"Y":[1,2]}}`))
+	f.Add([]byte("<xml> <ToUserName><![CDATA[gh_1]]></ToUserName>\n<Encrypt><![CDATA[abc+/=]]></Encrypt></xml>\n"))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		orig := bytes.Clone(body)
 		m, err := ParseMessage(body)
@@ -33,6 +34,14 @@ func FuzzParseMessage(f *testing.F) {
 			checkParseError(t, err)
 		} else if env.Encrypt == "" {
 			t.Fatal("ParseEnvelope succeeded without Encrypt")
+		}
+		// The fast path for the usual secure-mode body agrees with the scanner.
+		if fast, ok := envelopeFastXML(string(body)); ok {
+			f, _ := parseDetect(body)
+			slow, err := parseEnvelopeScan(string(body), f)
+			if err != nil || slow != fast {
+				t.Fatalf("fast envelope %+v, scanner %+v, %v", fast, slow, err)
+			}
 		}
 	})
 }

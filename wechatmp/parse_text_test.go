@@ -68,3 +68,38 @@ func TestParseEnvelopeNoEncrypt(t *testing.T) {
 		}
 	}
 }
+
+// TestEnvelopeFastPath: the usual secure-mode body takes the fast path, and
+// every near miss falls back to the scanner with the same result.
+func TestEnvelopeFastPath(t *testing.T) {
+	tests := []struct {
+		body string
+		fast bool
+	}{
+		{`<xml><ToUserName><![CDATA[gh_1]]></ToUserName><Encrypt><![CDATA[abc+/=]]></Encrypt></xml>`, true},
+		{"<xml>\n  <ToUserName><![CDATA[gh_1]]></ToUserName>\n  <Encrypt><![CDATA[abc]]></Encrypt>\n</xml>\n", true},
+		{`<xml><ToUserName><![CDATA[]]></ToUserName><Encrypt><![CDATA[abc]]></Encrypt></xml>`, true},
+		{`<xml><ToUserName>gh_1</ToUserName><Encrypt><![CDATA[abc]]></Encrypt></xml>`, false},
+		{`<xml><ToUserName><![CDATA[gh_1]]></ToUserName><Encrypt><![CDATA[abc]]></Encrypt><X/></xml>`, false},
+		{`<xml><ToUserName><![CDATA[gh_1]]></ToUserName><Encrypt><![CDATA[a]]><![CDATA[bc]]></Encrypt></xml>`, false},
+		{"<xml><ToUserName><![CDATA[g\r\nh]]></ToUserName><Encrypt><![CDATA[abc]]></Encrypt></xml>", false},
+		{`<xml><ToUserName><![CDATA[gh_1]]></ToUserName><Encrypt><![CDATA[]]></Encrypt></xml>`, false},
+		{`<xml><ToUserName><![CDATA[gh_1]]></ToUserName><Encrypt><![CDATA[abc]]></Encrypt></xml><!DOCTYPE x>`, false},
+		{`<xml><ToUserName><![CDATA[gh_1]]></ToUserName><Encrypt><![CDATA[abc]]></Encrypt></xmlx>`, false},
+		{`<xml><ToUserName><![CDATA[gh_1]]></ToUserName ><Encrypt><![CDATA[abc]]></Encrypt></xml>`, false},
+	}
+	for _, tt := range tests {
+		fast, ok := envelopeFastXML(tt.body)
+		if ok != tt.fast {
+			t.Errorf("%q: fast path %v, want %v", tt.body, ok, tt.fast)
+		}
+		slow, serr := parseEnvelopeScan(tt.body, FormatXML)
+		got, err := ParseEnvelope([]byte(tt.body))
+		if (err == nil) != (serr == nil) || got != slow {
+			t.Errorf("%q: ParseEnvelope %+v, %v; scanner %+v, %v", tt.body, got, err, slow, serr)
+		}
+		if ok && fast != slow {
+			t.Errorf("%q: fast %+v, scanner %+v", tt.body, fast, slow)
+		}
+	}
+}
