@@ -93,9 +93,14 @@
 //
 // # Concurrency
 //
-// Crypter, Handler, Mux (once configured), Client, Window, Sender and the
-// in-memory stores are safe for concurrent use. Message and Reply values are
-// plain data.
+// Crypter, Handler, Mux (once configured), Client, Window, Sender, the token
+// sources (CachedTokenSource, CredentialTokenSource, StableTokenSource,
+// ComponentTokenSource, AuthorizerTokenSource, StaticTokenSource) and the
+// in-memory stores are safe for concurrent use. Message and Reply values, and
+// the other value types (Config, CustomMessage and the other request types,
+// Token, TokenRecord, WindowState, WindowStatus, WindowReservation, APIError,
+// ...), are plain data: safe to read from several goroutines, not to modify
+// while shared.
 //
 // # Testing
 //
