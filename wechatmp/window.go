@@ -24,7 +24,10 @@ import (
 //
 // The zero value uses a private MemoryWindowStore and time.Now. Set the fields
 // before first use. A Window is safe for concurrent use; share one Store
-// between replicas to share windows.
+// between replicas to share windows. A Window knows only the interactions it
+// was told of: with an in-memory store, a restarted process refuses sends to
+// users who wrote before the restart until they interact again, so production
+// deployments should use a persistent, shared WindowStore.
 type Window struct {
 	// Store holds the windows. nil: a private MemoryWindowStore.
 	Store WindowStore
