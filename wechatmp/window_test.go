@@ -361,6 +361,17 @@ func TestSenderFallsBackOutsideWindow(t *testing.T) {
 	if ch, err := sender.Send(ctx, notice); ch != wechatmp.ChannelFallback || err != nil {
 		t.Fatalf("host fallback: %v, %v", ch, err)
 	}
+	// Without a local Window, WeChat's 45015 selects the fallback.
+	plain := &wechatmp.Sender{Client: clientTestNew(t, srv, nil)}
+	notice.Fallback = nil
+	notice.Template = &wechatmp.TemplateMessage{TemplateID: "TPL_SHIPPED"}
+	calls := srv.Calls("/cgi-bin/message/custom/send")
+	if ch, err := plain.Send(ctx, notice); ch != wechatmp.ChannelTemplate || err != nil {
+		t.Fatalf("no window: %v, %v", ch, err)
+	}
+	if srv.Calls("/cgi-bin/message/custom/send") != calls+1 {
+		t.Fatal("without a Window the custom message should have been attempted")
+	}
 	if wechatmp.ChannelTemplate.String() != "template" {
 		t.Fatal(wechatmp.ChannelTemplate.String())
 	}
