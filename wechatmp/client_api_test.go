@@ -77,6 +77,7 @@ func TestCustomSendAllTypes(t *testing.T) {
 		{MiniProgramPage: &wechatmp.CustomMiniProgram{Title: "t", AppID: "wxmini", PagePath: "pages/index", ThumbMediaID: "th"}},
 	}
 	for i := range msgs {
+		srv.Clock.Advance(time.Second)
 		srv.Interact(user, wechatmp.InteractionMessage) // 5 sends per message: refresh each time
 		msgs[i].ToUser = user
 		if err := c.SendCustom(ctx, msgs[i]); err != nil {

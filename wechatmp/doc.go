@@ -75,7 +75,9 @@
 // # The customer-service window
 //
 // A user's message allows 5 customer-service sends within 48 hours; a menu
-// click, a follow or a QR scan allows 3 within a minute. A Window, fed by the
+// click, a follow or a QR scan allows 3 within a minute. New interactions
+// refresh the window, quotas never add up, and a menu tap does not cut short
+// an open 48-hour window (WindowState.Refresh). A Window, fed by the
 // Handler, tracks this per user; Status says "3 left, closes in 5h" for the
 // agent's screen; a Client with Config.Window reserves a send atomically in
 // the WindowStore before each message and refuses it locally with
@@ -93,9 +95,14 @@
 //
 // # Concurrency
 //
-// Crypter, Handler, Mux (once configured), Client, Window, Sender and the
-// in-memory stores are safe for concurrent use. Message and Reply values are
-// plain data.
+// Crypter, Handler, Mux (once configured), Client, Window, Sender, the token
+// sources (CachedTokenSource, CredentialTokenSource, StableTokenSource,
+// ComponentTokenSource, AuthorizerTokenSource, StaticTokenSource) and the
+// in-memory stores are safe for concurrent use. Message and Reply values, and
+// the other value types (Config, CustomMessage and the other request types,
+// Token, TokenRecord, WindowState, WindowStatus, WindowReservation, APIError,
+// ...), are plain data: safe to read from several goroutines, not to modify
+// while shared.
 //
 // # Testing
 //

@@ -46,9 +46,10 @@ type Notice struct {
 }
 
 // Sender sends proactive notifications through the customer-service API when
-// the user's window allows it and through a fallback otherwise. Client must
+// the user's window allows it and through a fallback otherwise. Client should
 // have Config.Window set, so that a closed window is known before any network
-// call. A Sender is safe for concurrent use.
+// call; without it the customer-service message is attempted and WeChat's
+// 45015 or 45047 selects the fallback. A Sender is safe for concurrent use.
 type Sender struct {
 	Client *Client
 }

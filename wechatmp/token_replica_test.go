@@ -298,3 +298,50 @@ func TestTokenStoreOutageKeepsValidToken(t *testing.T) {
 		t.Fatalf("after expiry: %v, want the store error", err)
 	}
 }
+
+// tokenTestSlowSource counts fetches and blocks each until release is closed.
+type tokenTestSlowSource struct {
+	calls   atomic.Int32
+	started chan struct{}
+	release chan struct{}
+	exp     time.Time
+}
+
+func (s *tokenTestSlowSource) Token(ctx context.Context) (wechatmp.Token, error) {
+	if s.calls.Add(1) == 1 {
+		close(s.started)
+	}
+	<-s.release
+	return wechatmp.Token{Value: "T", ExpiresAt: s.exp}, nil
+}
+
+// TestTokenOneRefreshPerProcess: callers that arrive while a refresh is in
+// flight wait for it instead of fetching too (the store's lease alone would
+// not stop them: a process re-acquires its own lease).
+func TestTokenOneRefreshPerProcess(t *testing.T) {
+	now := time.Unix(1_700_000_000, 0)
+	base := &tokenTestSlowSource{started: make(chan struct{}), release: make(chan struct{}), exp: now.Add(2 * time.Hour)}
+	src := &wechatmp.CachedTokenSource{Base: base, Now: func() time.Time { return now }}
+	var wg sync.WaitGroup
+	got := make([]wechatmp.Token, 20)
+	errs := make([]error, 20)
+	for i := range got {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got[i], errs[i] = src.Token(context.Background())
+		}()
+	}
+	<-base.started
+	time.Sleep(20 * time.Millisecond) // let the other callers reach the flight
+	close(base.release)
+	wg.Wait()
+	if n := base.calls.Load(); n != 1 {
+		t.Fatalf("Base called %d times, want 1", n)
+	}
+	for i := range got {
+		if errs[i] != nil || got[i].Value != "T" {
+			t.Fatalf("caller %d: %v, %v", i, got[i], errs[i])
+		}
+	}
+}

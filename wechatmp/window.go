@@ -12,8 +12,9 @@ import (
 // Window tracks the customer-service window of every user (wechat.md §5): a
 // message from the user allows 5 sends within 48 hours; a menu CLICK,
 // scancode_push or scancode_waitmsg, a follow or a QR scan allows 3 sends
-// within 1 minute. A new interaction refreshes the window (the latest one
-// wins); quotas never add up.
+// within 1 minute. A new interaction refreshes the window, and quotas never
+// add up; a short-lived interaction does not cut short a longer window that
+// still has sends (see WindowState.Refresh).
 //
 // The Handler feeds it (Window implements InteractionRecorder); a Client
 // whose Config.Window is set reserves one send before every customer-service
@@ -23,7 +24,10 @@ import (
 //
 // The zero value uses a private MemoryWindowStore and time.Now. Set the fields
 // before first use. A Window is safe for concurrent use; share one Store
-// between replicas to share windows.
+// between replicas to share windows. A Window knows only the interactions it
+// was told of: with an in-memory store, a restarted process refuses sends to
+// users who wrote before the restart until they interact again, so production
+// deployments should use a persistent, shared WindowStore.
 type Window struct {
 	// Store holds the windows. nil: a private MemoryWindowStore.
 	Store WindowStore
@@ -61,7 +65,8 @@ func (w *Window) now() time.Time {
 func WindowKey(appID, openID string) string { return appID + "/" + openID }
 
 // RecordInteraction implements InteractionRecorder: it opens or refreshes the
-// window of openID. InteractionNone is ignored.
+// window of openID as WindowState.Refresh describes. InteractionNone is
+// ignored.
 func (w *Window) RecordInteraction(ctx context.Context, appID, openID string, kind Interaction, at time.Time) error {
 	if kind == InteractionNone {
 		return nil
@@ -69,7 +74,18 @@ func (w *Window) RecordInteraction(ctx context.Context, appID, openID string, ki
 	if openID == "" {
 		return errors.New("wechatmp: window: empty openid")
 	}
-	return w.store().Open(ctx, WindowKey(appID, openID), OpenWindow(kind, at))
+	key, next := WindowKey(appID, openID), OpenWindow(kind, at)
+	cur, err := w.store().Get(ctx, key)
+	switch {
+	case errors.Is(err, ErrNotFound):
+	case err != nil:
+		return err
+	case cur.keeps(next):
+		return nil // the current window stays
+	}
+	// Store.Open is atomic: a newer interaction recorded meanwhile by
+	// another replica wins over next.
+	return w.store().Open(ctx, key, next)
 }
 
 // Status returns the window of openID as of now; a user never seen has a

@@ -82,7 +82,15 @@ func TestHandlerFeedsWindow(t *testing.T) {
 	push("LOCATION", d, err)
 	same("VIEW, LOCATION", wechatmp.InteractionMessage, 3)
 
-	// Each 1-minute interaction refreshes the window to 3 sends: 3, not 3+3.
+	// A menu tap while the message window is open with sends left keeps it.
+	srv.Clock.Advance(time.Second)
+	d, err = u.Click(ctx, "HELP")
+	push("CLICK in a message window", d, err)
+	same("CLICK in a message window", wechatmp.InteractionMessage, 3)
+
+	// Once that window has closed, each 1-minute interaction refreshes the
+	// window to 3 sends: 3, not 3+3.
+	srv.Clock.Advance(48 * time.Hour)
 	steps := []struct {
 		name string
 		do   func() (*mptest.Delivery, error)

@@ -21,6 +21,32 @@ func OpenWindow(kind Interaction, at time.Time) WindowState {
 	return WindowState{Kind: kind, OpenedAt: at, ClosesAt: at.Add(validFor), Quota: sends}
 }
 
+// Refresh returns the window after the interaction that opened next (see
+// OpenWindow): next replaces s, so quotas never add up, except that an
+// interaction delivered out of order (next opened no later than s) changes
+// nothing, and a short-lived interaction does not cut short a window that is
+// still open with sends left and would close later. So a menu tap during a
+// conversation keeps the 5 sends of the user's message for their 48 hours
+// instead of shrinking them to 3 sends within a minute (wechat.md §5: the
+// allowance is "updated to the maximum", never summed). Keeping the larger
+// window errs towards sending: if WeChat disagrees, it answers 45015 or 45047
+// and the Client records that, whereas a wrong local refusal would never be
+// corrected.
+func (s WindowState) Refresh(next WindowState) WindowState {
+	if s.keeps(next) {
+		return s
+	}
+	return next
+}
+
+// keeps reports whether s stays the window after the interaction of next.
+func (s WindowState) keeps(next WindowState) bool {
+	if s.Quota > 0 && !s.OpenedAt.Before(next.OpenedAt) {
+		return true // next is older, or the same interaction again
+	}
+	return s.Left(next.OpenedAt) > 0 && s.ClosesAt.After(next.ClosesAt)
+}
+
 // IsOpen reports whether the window is open at now (it may have no sends left).
 func (s WindowState) IsOpen(now time.Time) bool {
 	return s.Quota > 0 && now.Before(s.ClosesAt)

@@ -103,11 +103,37 @@ func TestWindowRefreshNeverAccumulates(t *testing.T) {
 	if s, _ := win.Status(ctx, "app", "u"); s.Kind != wechatmp.InteractionMessage {
 		t.Fatalf("older interaction replaced the window: %+v", s)
 	}
-	// A menu tap refreshes to its own quota: 3 sends within 1 minute.
+	// A menu tap does not cut short the open 48-hour window...
 	now = now.Add(time.Second)
 	_ = win.RecordInteraction(ctx, "app", "u", wechatmp.InteractionMenu, now)
-	if s, _ := win.Status(ctx, "app", "u"); s.Left != 3 || s.String() != "3 left, closes in 1m" {
-		t.Fatalf("after menu: %+v %q", s, s)
+	if s, _ := win.Status(ctx, "app", "u"); s.Kind != wechatmp.InteractionMessage || s.String() != "5 left, closes in 47h" {
+		t.Fatalf("menu tap during a message window: %+v %q", s, s)
+	}
+	// ...but once its sends are spent, a menu tap opens its own: 3 within 1 minute.
+	for range 5 {
+		if _, err := win.Reserve(ctx, "app", "u"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now = now.Add(time.Second)
+	_ = win.RecordInteraction(ctx, "app", "u", wechatmp.InteractionMenu, now)
+	if s, _ := win.Status(ctx, "app", "u"); s.Kind != wechatmp.InteractionMenu || s.String() != "3 left, closes in 1m" {
+		t.Fatalf("menu tap after the quota: %+v %q", s, s)
+	}
+	// A later menu tap refreshes the menu window, 3 again, not 2+3.
+	if _, err := win.Reserve(ctx, "app", "u"); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(10 * time.Second)
+	_ = win.RecordInteraction(ctx, "app", "u", wechatmp.InteractionScan, now)
+	if s, _ := win.Status(ctx, "app", "u"); s.Kind != wechatmp.InteractionScan || s.Left != 3 || !s.ClosesAt.Equal(now.Add(time.Minute)) {
+		t.Fatalf("scan after menu: %+v", s)
+	}
+	// And a message after them: 5 within 48 hours.
+	now = now.Add(time.Second)
+	_ = win.RecordInteraction(ctx, "app", "u", wechatmp.InteractionMessage, now)
+	if s, _ := win.Status(ctx, "app", "u"); s.String() != "5 left, closes in 48h" {
+		t.Fatalf("message after scan: %q", s)
 	}
 	if err := win.RecordInteraction(ctx, "app", "u", wechatmp.InteractionNone, now); err != nil {
 		t.Fatal(err)
@@ -335,7 +361,51 @@ func TestSenderFallsBackOutsideWindow(t *testing.T) {
 	if ch, err := sender.Send(ctx, notice); ch != wechatmp.ChannelFallback || err != nil {
 		t.Fatalf("host fallback: %v, %v", ch, err)
 	}
+	// Without a local Window, WeChat's 45015 selects the fallback.
+	plain := &wechatmp.Sender{Client: clientTestNew(t, srv, nil)}
+	notice.Fallback = nil
+	notice.Template = &wechatmp.TemplateMessage{TemplateID: "TPL_SHIPPED"}
+	calls := srv.Calls("/cgi-bin/message/custom/send")
+	if ch, err := plain.Send(ctx, notice); ch != wechatmp.ChannelTemplate || err != nil {
+		t.Fatalf("no window: %v, %v", ch, err)
+	}
+	if srv.Calls("/cgi-bin/message/custom/send") != calls+1 {
+		t.Fatal("without a Window the custom message should have been attempted")
+	}
 	if wechatmp.ChannelTemplate.String() != "template" {
 		t.Fatal(wechatmp.ChannelTemplate.String())
+	}
+}
+
+func TestWindowStateRefresh(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	msg := wechatmp.OpenWindow(wechatmp.InteractionMessage, t0)
+	spent := msg
+	spent.Used = 5
+	menu := wechatmp.OpenWindow(wechatmp.InteractionMenu, t0)
+	cases := []struct {
+		name      string
+		cur, next wechatmp.WindowState
+		keep      bool
+	}{
+		{"never opened", wechatmp.WindowState{}, msg, false},
+		{"message after message", msg, wechatmp.OpenWindow(wechatmp.InteractionMessage, t0.Add(time.Hour)), false},
+		{"same interaction twice", msg, msg, true},
+		{"older interaction", msg, wechatmp.OpenWindow(wechatmp.InteractionMessage, t0.Add(-time.Hour)), true},
+		{"menu in an open message window", msg, wechatmp.OpenWindow(wechatmp.InteractionMenu, t0.Add(time.Hour)), true},
+		{"menu in a spent message window", spent, wechatmp.OpenWindow(wechatmp.InteractionMenu, t0.Add(time.Hour)), false},
+		{"menu after the message window closed", msg, wechatmp.OpenWindow(wechatmp.InteractionMenu, t0.Add(49*time.Hour)), false},
+		{"follow after menu", menu, wechatmp.OpenWindow(wechatmp.InteractionFollow, t0.Add(time.Second)), false},
+		{"message after menu", menu, wechatmp.OpenWindow(wechatmp.InteractionMessage, t0.Add(time.Second)), false},
+	}
+	for _, c := range cases {
+		got := c.cur.Refresh(c.next)
+		want := c.next
+		if c.keep {
+			want = c.cur
+		}
+		if got.Kind != want.Kind || !got.OpenedAt.Equal(want.OpenedAt) || got.Used != want.Used || !got.ClosesAt.Equal(want.ClosesAt) {
+			t.Errorf("%s: %+v, want %+v", c.name, got, want)
+		}
 	}
 }

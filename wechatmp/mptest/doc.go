@@ -60,5 +60,6 @@
 //
 // # Concurrency
 //
-// Server, Clock and User are safe for concurrent use.
+// Server, Clock and User are safe for concurrent use. Config, Push, Field,
+// Delivery, Reply and Sent are plain data.
 package mptest

@@ -53,10 +53,11 @@ func (s *Server) interact(openID string, kind wechatmp.Interaction, at time.Time
 	if kind == wechatmp.InteractionNone {
 		return
 	}
-	if w, ok := s.windows[openID]; ok && w.state.OpenedAt.After(at) {
-		return
+	var cur wechatmp.WindowState
+	if w, ok := s.windows[openID]; ok {
+		cur = w.state
 	}
-	s.windows[openID] = &fakeWindow{state: wechatmp.OpenWindow(kind, at)}
+	s.windows[openID] = &fakeWindow{state: cur.Refresh(wechatmp.OpenWindow(kind, at))}
 }
 
 // WindowOf returns the platform's view of the window of openID at the clock's time.

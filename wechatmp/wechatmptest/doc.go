@@ -18,6 +18,10 @@
 //     (ErrConflict, versions counting up), refresh leases (exclusive, re-entrant,
 //     released, expiring), opaque keys, cancelled contexts, and 50 goroutines
 //     racing on CompareAndSwap and Lease with exactly one winner each round.
+//   - TestTokenStoreReplicas: the end-to-end scenario over a store: three
+//     Clients sharing it against the mptest fake platform, 50 concurrent
+//     callers each, the token expiring mid-run; exactly one token fetch per
+//     expiry and no token error reaching a caller.
 //   - TestWindowStore: Open (refresh, never accumulate; out-of-order and
 //     duplicate interactions ignored), Reserve (ErrWindowClosed,
 //     ErrWindowQuota), Release and Exhaust for the current window only, opaque

@@ -14,6 +14,9 @@ func TestMemoryStores(t *testing.T) {
 	t.Run("Token", func(t *testing.T) {
 		wechatmptest.TestTokenStore(t, func(*testing.T) wechatmp.TokenStore { return new(wechatmp.MemoryTokenStore) })
 	})
+	t.Run("TokenReplicas", func(t *testing.T) {
+		wechatmptest.TestTokenStoreReplicas(t, func(*testing.T) wechatmp.TokenStore { return new(wechatmp.MemoryTokenStore) })
+	})
 	t.Run("Window", func(t *testing.T) {
 		wechatmptest.TestWindowStore(t, func(*testing.T) wechatmp.WindowStore { return new(wechatmp.MemoryWindowStore) })
 	})
