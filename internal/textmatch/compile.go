@@ -56,6 +56,7 @@ func Compile(patterns []string) (*Matcher, error) {
 		m.longest = max(m.longest, l)
 	}
 	offs[len(patterns)] = len(flat)
+	m.classes.indexCJK()
 	seq := func(i int) []uint32 { return flat[offs[i]:offs[i+1]] }
 	m.buildFilters(patterns, seq)
 
