@@ -88,12 +88,14 @@ func (ix *Index) answerable(id string, now time.Time) bool {
 // ReadCases reads pre-launch cases as a JSON array of {"question", "expect"}
 // objects, or, if the input does not start with '[', as TSV: one
 // "question<TAB>expect" per line, blank lines and lines starting with '#'
-// skipped. Errors wrap ErrInvalid and name the line.
+// skipped. A leading UTF-8 byte-order mark is ignored. Errors wrap
+// ErrInvalid and name the line.
 func ReadCases(r io.Reader) ([]Case, error) {
 	raw, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("kb: read cases: %w", err)
 	}
+	raw = bytes.TrimPrefix(raw, utf8BOM) // spreadsheet exports start with one
 	if t := bytes.TrimSpace(raw); len(t) > 0 && t[0] == '[' {
 		var cases []Case
 		dec := json.NewDecoder(bytes.NewReader(t))

@@ -116,6 +116,9 @@ func TestReadCases(t *testing.T) {
 	if len(got) != 2 || got[1] != (kb.Case{Question: "我要投诉", Expect: "human"}) {
 		t.Fatalf("JSON: %+v", got)
 	}
+	if got, err := kb.ReadCases(strings.NewReader("\ufeff营业时间\thours\n")); err != nil || len(got) != 1 || got[0].Question != "营业时间" {
+		t.Fatalf("BOM: %+v %v", got, err)
+	}
 	if got, err := kb.ReadCases(strings.NewReader("")); err != nil || len(got) != 0 {
 		t.Fatalf("empty input: %v %v", got, err)
 	}

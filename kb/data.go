@@ -96,13 +96,15 @@ func (d Data) clone() Data {
 }
 
 // ReadJSON decodes and validates a knowledge base written by WriteJSON (or
-// by hand). Unknown fields are rejected so that typos do not pass silently.
+// by hand). Unknown fields are rejected so that typos do not pass silently;
+// a leading UTF-8 byte-order mark is ignored.
 // Errors wrap ErrInvalid; syntax errors carry the line number.
 func ReadJSON(r io.Reader) (Data, error) {
 	raw, err := io.ReadAll(r)
 	if err != nil {
 		return Data{}, fmt.Errorf("kb: read json: %w", err)
 	}
+	raw = bytes.TrimPrefix(raw, utf8BOM)
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	var d Data
@@ -152,3 +154,5 @@ func (d Data) WriteJSON(w io.Writer) error {
 	}
 	return nil
 }
+
+var utf8BOM = []byte("\xef\xbb\xbf")

@@ -59,7 +59,7 @@ func TestJSONRoundTrip(t *testing.T) {
 	if strings.Index(first, `"id": "double11"`) > strings.Index(first, `"id": "refund"`) {
 		t.Fatal("entries not sorted by id in the export")
 	}
-	got, err := kb.ReadJSON(strings.NewReader(first))
+	got, err := kb.ReadJSON(strings.NewReader("\ufeff" + first))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -85,10 +85,10 @@ func (e *Entry) Validate() error {
 			return bad("category", "segments must be non-empty and contain no '/'")
 		}
 	}
-	hasPattern := textmatch.Normalize(e.Question) != ""
+	hasPattern := textmatch.NormalizedLen(e.Question) > 0
 	for _, list := range [][]string{e.Keywords, e.Synonyms, e.Exclusions} {
 		for _, k := range list {
-			if textmatch.Normalize(k) == "" {
+			if textmatch.NormalizedLen(k) == 0 {
 				return bad("keywords", "keyword, synonym or exclusion "+quote(k)+" is empty after normalisation")
 			}
 		}

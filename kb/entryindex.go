@@ -64,24 +64,19 @@ func buildEntryIndex(all []Entry) (*entryIndex, error) {
 		post    posting
 		text    string
 	}
-	patternID := make(map[string]int32)
-	var patterns []string
-	var pend []pending
-	seen := make(map[string]int) // per entry: normalised pattern → index in pend
+	nPatterns := 0
+	for i := range ix.entries {
+		e := &ix.entries[i]
+		nPatterns += 1 + len(e.Keywords) + len(e.Synonyms) + len(e.Exclusions)
+	}
+	patternID := make(map[string]int32, nPatterns)
+	patterns := make([]string, 0, nPatterns)
+	pend := make([]pending, 0, nPatterns)
+	entryStart := 0 // first pending posting of the current entry
 	var buf []byte
 	add := func(e int32, kind uint8, text string) {
 		buf = textmatch.AppendNormalized(buf[:0], text)
 		if len(buf) == 0 {
-			return
-		}
-		if k, dup := seen[string(buf)]; dup {
-			// Same wording twice in one entry: exclusions win, then the
-			// stronger kind.
-			if kind == kindExclusion || (pend[k].post.kind != kindExclusion && kindWeight[kind] > kindWeight[pend[k].post.kind]) {
-				pend[k].post.kind = kind
-				pend[k].text = text
-				pend[k].post.weight = hitWeight(kind, buf)
-			}
 			return
 		}
 		id, ok := patternID[string(buf)]
@@ -91,7 +86,20 @@ func buildEntryIndex(all []Entry) (*entryIndex, error) {
 			patternID[s] = id
 			patterns = append(patterns, s)
 		}
-		seen[string(buf)] = len(pend)
+		// Same wording twice in one entry (entries have a handful of
+		// patterns: a linear scan beats a map): exclusions win, then the
+		// stronger kind.
+		for k := entryStart; k < len(pend); k++ {
+			if pend[k].pattern != id {
+				continue
+			}
+			if kind == kindExclusion || (pend[k].post.kind != kindExclusion && kindWeight[kind] > kindWeight[pend[k].post.kind]) {
+				pend[k].post.kind = kind
+				pend[k].text = text
+				pend[k].post.weight = hitWeight(kind, buf)
+			}
+			return
+		}
 		pend = append(pend, pending{id, posting{entry: e, kind: kind, weight: hitWeight(kind, buf)}, text})
 	}
 	for i := range ix.entries {
@@ -104,7 +112,7 @@ func buildEntryIndex(all []Entry) (*entryIndex, error) {
 			ix.window[i].to = e.ValidTo.UnixNano()
 		}
 		ix.priority[i] = int32(e.Priority)
-		clear(seen)
+		entryStart = len(pend)
 		add(int32(i), kindQuestion, e.Question)
 		for _, k := range e.Keywords {
 			add(int32(i), kindKeyword, k)

@@ -36,7 +36,7 @@ func (p *Phrase) Validate() error {
 	bad := func(field, msg string) error {
 		return &ValidationError{Kind: "phrase", ID: p.Text, Field: field, Msg: msg}
 	}
-	if textmatch.Normalize(p.Text) == "" {
+	if textmatch.NormalizedLen(p.Text) == 0 {
 		return bad("text", "is empty after normalisation")
 	}
 	if strings.TrimSpace(p.Rule) == "" {

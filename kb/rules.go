@@ -54,7 +54,7 @@ func (r *Rule) Validate() error {
 	}
 	for _, list := range [][]string{r.Exact, r.Contains, r.Exclude} {
 		for _, k := range list {
-			if textmatch.Normalize(k) == "" {
+			if textmatch.NormalizedLen(k) == 0 {
 				return bad("keywords", "keyword "+quote(k)+" is empty after normalisation")
 			}
 		}

@@ -56,6 +56,7 @@ func Compile(patterns []string) (*Matcher, error) {
 		m.longest = max(m.longest, l)
 	}
 	offs[len(patterns)] = len(flat)
+	m.classes.indexCJK()
 	seq := func(i int) []uint32 { return flat[offs[i]:offs[i+1]] }
 	m.buildFilters(patterns, seq)
 
@@ -66,7 +67,12 @@ func Compile(patterns []string) (*Matcher, error) {
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return slices.Compare(seq(a), seq(b)) })
+	slices.SortFunc(order, func(a, b int) int {
+		if c := slices.Compare(seq(a), seq(b)); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
 
 	parent := []uint32{0}
 	class := []uint32{0}
@@ -141,11 +147,19 @@ func Compile(patterns []string) (*Matcher, error) {
 	}
 
 	// Failure and dictionary links in breadth-first (depth) order.
-	byDepth := make([]uint32, nStates)
-	for i := range byDepth {
-		byDepth[i] = uint32(i)
+	// Counting sort of the states by depth.
+	depthOff := make([]int, m.longest+2)
+	for _, d := range depth {
+		depthOff[d+1]++
 	}
-	slices.SortStableFunc(byDepth, func(a, b uint32) int { return cmp.Compare(depth[a], depth[b]) })
+	for d := 1; d < len(depthOff); d++ {
+		depthOff[d] += depthOff[d-1]
+	}
+	byDepth := make([]uint32, nStates)
+	for v, d := range depth {
+		byDepth[depthOff[d]] = uint32(v)
+		depthOff[d]++
+	}
 	for _, v := range byDepth[1:] {
 		p, c := parent[v], class[v]
 		var f uint32

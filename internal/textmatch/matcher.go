@@ -118,22 +118,33 @@ func (m *Matcher) next(s, c uint32) uint32 {
 // Scan does not allocate; the Match passed to fn is a value.
 func (m *Matcher) Scan(text string, fn func(Match) bool) int {
 	var s, prev uint32
+	// starts[k%len(starts)] is the byte offset of the k-th kept rune, so a
+	// match's start needs no walk back over the text (see originalStart).
+	var starts [64]int
 	n := 0
 	for i := 0; i < len(text); {
-		r, w := rune(text[i]), 1
-		if r >= utf8.RuneSelf {
-			r, w = utf8.DecodeRuneInString(text[i:])
+		start := i
+		var c uint32
+		if b0 := text[i]; b0 >= 0xE4 && b0 <= 0xE9 && i+2 < len(text) &&
+			text[i+1]&0xC0 == 0x80 && text[i+2]&0xC0 == 0x80 && (b0 > 0xE4 || text[i+1] >= 0xB8) {
+			// Fast path for the common case, a CJK unified ideograph
+			// (U+4E00..U+9FFF), which normalisation keeps as it is.
+			c = m.classes.lookupCJK(rune(b0&0x0F)<<12 | rune(text[i+1]&0x3F)<<6 | rune(text[i+2]&0x3F))
+			i += 3
+		} else {
+			r, w := decodeRune(text, i)
+			i += w
+			nr, keep := NormalizeRune(r)
+			if !keep {
+				continue
+			}
+			c = m.classes.lookup(nr)
 		}
-		i += w
-		nr, keep := NormalizeRune(r)
-		if !keep {
-			continue
-		}
+		starts[n%len(starts)] = start
 		n++
 		if len(m.states) == 0 {
 			continue
 		}
-		c := m.classes.lookup(nr)
 		if s == 0 || c == 0 || !m.mayContinue(prev, c) {
 			// Fast path: the new state is the depth-one node of c (or the
 			// root), whose only outputs are one-rune patterns.
@@ -150,7 +161,13 @@ func (m *Matcher) Scan(text string, fn func(Match) bool) int {
 			st := &m.states[o]
 			for _, out := range m.outs[st.outOff:st.outEnd] {
 				id, l := int(out.id), int(out.len)
-				if !fn(Match{Pattern: id, Start: originalStart(text, i, l), End: i, NormStart: n - l, NormEnd: n}) {
+				var start int
+				if l <= len(starts) {
+					start = starts[(n-l)%len(starts)]
+				} else {
+					start = originalStart(text, i, l)
+				}
+				if !fn(Match{Pattern: id, Start: start, End: i, NormStart: n - l, NormEnd: n}) {
 					return n
 				}
 			}
@@ -203,10 +220,7 @@ func (m *Matcher) Exact(text string) []int {
 	}
 	var s uint32
 	for i := 0; i < len(text); {
-		r, w := rune(text[i]), 1
-		if r >= utf8.RuneSelf {
-			r, w = utf8.DecodeRuneInString(text[i:])
-		}
+		r, w := decodeRune(text, i)
 		i += w
 		nr, keep := NormalizeRune(r)
 		if !keep {

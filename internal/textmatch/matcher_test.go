@@ -155,3 +155,74 @@ func TestScanNoAlloc(t *testing.T) {
 		t.Fatal("no matches")
 	}
 }
+
+func TestScanLongPatternPositions(t *testing.T) {
+	long := strings.Repeat("长", 70) // longer than Scan's ring of start offsets
+	m, err := Compile([]string{long, "长长"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := "前 " + strings.Repeat("长 ", 70) + "后"
+	var got []Match
+	m.Scan(text, func(x Match) bool {
+		if x.Pattern == 0 {
+			got = append(got, x)
+		}
+		return true
+	})
+	want := Match{Pattern: 0, Start: 4, End: len(text) - len(" 后"), NormStart: 1, NormEnd: 71}
+	if len(got) != 1 || got[0] != want {
+		t.Fatalf("matches %+v, want [%+v]", got, want)
+	}
+}
+
+// TestScanManyCJKPatterns exercises the direct CJK class table (used when
+// patterns hold at least 256 distinct ideographs) against the naive search.
+func TestScanManyCJKPatterns(t *testing.T) {
+	var patterns []string
+	for k := rune(0); k < 400; k++ {
+		patterns = append(patterns, string([]rune{0x4E00 + k*7, 0x4E00 + (k*13)%400*7}))
+	}
+	patterns = append(patterns, "一", "ａ丁", "丁 七")
+	m, err := Compile(patterns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.classes.cjk == nil {
+		t.Fatal("direct CJK table not built")
+	}
+	var text []rune
+	for k := rune(0); k < 2000; k++ {
+		text = append(text, 0x4E00+(k*k*31+k)%420*7)
+		if k%17 == 0 {
+			text = append(text, 'Ａ', ' ', '\u4dff', 0x9FFF, 0x3400)
+		}
+	}
+	s := string(text) + "\xe4\xb8" // truncated sequence at the end
+	var got []occurrence
+	m.Scan(s, func(x Match) bool {
+		got = append(got, occurrence{x.Pattern, x.NormStart, x.NormEnd})
+		if Normalize(s[x.Start:x.End]) != Normalize(patterns[x.Pattern]) {
+			t.Fatalf("match %+v spans %q", x, s[x.Start:x.End])
+		}
+		return true
+	})
+	want := naiveMatches(s, patterns)
+	sortOcc(got)
+	sortOcc(want)
+	if len(want) < 100 || !slicesEqualOcc(got, want) {
+		t.Fatalf("got %d matches, want %d", len(got), len(want))
+	}
+}
+
+func slicesEqualOcc(a, b []occurrence) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

@@ -124,3 +124,22 @@ func NormalizedLen(s string) int {
 	}
 	return n
 }
+
+// decodeRune decodes the rune at s[i:] like utf8.DecodeRuneInString, with
+// the common cases (ASCII and the three-byte sequences of CJK text) inline.
+func decodeRune(s string, i int) (rune, int) {
+	b0 := s[i]
+	if b0 < utf8.RuneSelf {
+		return rune(b0), 1
+	}
+	if b0&0xF0 == 0xE0 && i+2 < len(s) {
+		b1, b2 := s[i+1], s[i+2]
+		if b1&0xC0 == 0x80 && b2&0xC0 == 0x80 {
+			r := rune(b0&0x0F)<<12 | rune(b1&0x3F)<<6 | rune(b2&0x3F)
+			if r >= 0x800 && (r < 0xD800 || r > 0xDFFF) {
+				return r, 3
+			}
+		}
+	}
+	return utf8.DecodeRuneInString(s[i:])
+}

@@ -64,3 +64,25 @@ func TestNormalizeRuneTablesAgreeWithSlowPath(t *testing.T) {
 		}
 	}
 }
+
+func TestDecodeRuneMatchesUTF8(t *testing.T) {
+	check := func(s string) {
+		r, w := decodeRune(s, 0)
+		wr, ww := utf8.DecodeRuneInString(s)
+		if r != wr || w != ww {
+			t.Fatalf("decodeRune(%q) = %U, %d; utf8 says %U, %d", s, r, w, wr, ww)
+		}
+	}
+	for b0 := 0; b0 < 256; b0++ {
+		check(string([]byte{byte(b0)}))
+		for b1 := 0; b1 < 256; b1++ {
+			check(string([]byte{byte(b0), byte(b1)}))
+			if b0 < 0xE0 || b0 > 0xEF {
+				continue
+			}
+			for b2 := 0; b2 < 256; b2++ {
+				check(string([]byte{byte(b0), byte(b1), byte(b2)}))
+			}
+		}
+	}
+}

@@ -12,6 +12,41 @@ type runeClasses struct {
 	vals  []uint32
 	shift uint32
 	n     uint32 // number of classes
+	// cjk maps U+4E00..U+9FFF directly to classes when the patterns use
+	// many of those ideographs (see indexCJK); nil otherwise.
+	cjk []uint16
+}
+
+// First and last CJK unified ideograph of the direct table.
+const cjkFirst, cjkLast = 0x4E00, 0x9FFF
+
+// indexCJK builds the direct table for the CJK unified ideographs if the
+// patterns use enough of them to make it pay (a 42 KB table replaces a hash
+// probe on every Chinese character of a scanned text).
+func (t *runeClasses) indexCJK() {
+	count := 0
+	for _, r := range t.keys {
+		if r >= cjkFirst && r <= cjkLast {
+			count++
+		}
+	}
+	if count < 256 || t.n > 0xFFFF {
+		return
+	}
+	t.cjk = make([]uint16, cjkLast-cjkFirst+1)
+	for i, r := range t.keys {
+		if r >= cjkFirst && r <= cjkLast {
+			t.cjk[r-cjkFirst] = uint16(t.vals[i])
+		}
+	}
+}
+
+// lookupCJK is lookup for a rune in cjkFirst..cjkLast.
+func (t *runeClasses) lookupCJK(r rune) uint32 {
+	if t.cjk != nil {
+		return uint32(t.cjk[r-cjkFirst])
+	}
+	return t.lookup(r)
 }
 
 func hashRune(r rune, shift uint32) uint32 {
