@@ -24,9 +24,13 @@ type Directory interface {
 	MemberByUnionID(ctx context.Context, unionid string) (Member, error)
 }
 
+// maxMemberEntries caps the number of cached Directory answers.
+const maxMemberEntries = 100_000
+
 // memberCache remembers Directory answers, including "no member", for ttl.
 type memberCache struct {
 	ttl time.Duration // <= 0: disabled
+	max int           // entries kept at most
 	mu  sync.Mutex
 	m   map[string]memberEntry
 }
@@ -38,7 +42,7 @@ type memberEntry struct {
 }
 
 func newMemberCache(ttl time.Duration) *memberCache {
-	return &memberCache{ttl: ttl, m: make(map[string]memberEntry)}
+	return &memberCache{ttl: ttl, max: maxMemberEntries, m: make(map[string]memberEntry)}
 }
 
 func (mc *memberCache) get(key string, now time.Time) (memberEntry, bool) {
@@ -61,11 +65,17 @@ func (mc *memberCache) put(key string, e memberEntry) {
 	}
 	mc.mu.Lock()
 	defer mc.mu.Unlock()
-	if len(mc.m) >= 100_000 {
+	if len(mc.m) >= mc.max {
 		for k, old := range mc.m {
 			if e.at.Sub(old.at) >= mc.ttl {
 				delete(mc.m, k)
 			}
+		}
+		for k := range mc.m { // still full of fresh answers: drop arbitrary ones
+			if len(mc.m) < mc.max {
+				break
+			}
+			delete(mc.m, k)
 		}
 	}
 	mc.m[key] = e
