@@ -263,6 +263,9 @@ func TestNewKeyringRejectsBadKeys(t *testing.T) {
 	if _, err := identity.New(identity.Config{}); !errors.Is(err, identity.ErrInvalidKey) {
 		t.Fatalf("New without a keyring: %v; want ErrInvalidKey", err)
 	}
+	if _, err := identity.New(identity.Config{Keyring: new(identity.Keyring)}); !errors.Is(err, identity.ErrInvalidKey) {
+		t.Fatalf("New with a zero Keyring: %v; want ErrInvalidKey", err)
+	}
 }
 
 func TestKeyRotation(t *testing.T) {

@@ -76,10 +76,10 @@ type Registry struct {
 }
 
 // New returns a Registry configured by cfg. It fails with ErrInvalidKey when
-// cfg.Keyring is nil.
+// cfg.Keyring is nil or was not made by NewKeyring.
 func New(cfg Config) (*Registry, error) {
-	if cfg.Keyring == nil {
-		return nil, fmt.Errorf("%w: Config.Keyring is required", ErrInvalidKey)
+	if cfg.Keyring == nil || cfg.Keyring.aeads == nil {
+		return nil, fmt.Errorf("%w: Config.Keyring is required (made by NewKeyring)", ErrInvalidKey)
 	}
 	r := &Registry{
 		keys:      cfg.Keyring,
