@@ -1,6 +1,7 @@
 package identity
 
 import (
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -83,6 +84,9 @@ func (cc *customerCache) put(c Customer, gen uint64, now time.Time) {
 			break
 		}
 	}
+	// Clip the shared slices so that a caller appending to a returned
+	// customer's slice copies it instead of writing into the cache's array.
+	c.OpenIDs, c.Tags, c.MergeIDs = slices.Clip(c.OpenIDs), slices.Clip(c.Tags), slices.Clip(c.MergeIDs)
 	e := &cacheEntry{c: c, loaded: now}
 	cc.byID[c.ID] = e
 	for _, o := range c.OpenIDs {
