@@ -81,6 +81,27 @@ func (mc *memberCache) put(key string, e memberEntry) {
 	mc.m[key] = e
 }
 
+// forget drops the answers for the keys.
+func (mc *memberCache) forget(keys ...string) {
+	mc.mu.Lock()
+	defer mc.mu.Unlock()
+	for _, k := range keys {
+		delete(mc.m, k)
+	}
+}
+
+// memberKeys returns the member-cache keys of a record's phone and unionid.
+func memberKeys(rec Record) []string {
+	var keys []string
+	if rec.PhoneIndex != "" {
+		keys = append(keys, "p:"+rec.PhoneIndex)
+	}
+	if rec.UnionID != "" {
+		keys = append(keys, "u:"+rec.UnionID)
+	}
+	return keys
+}
+
 // LookupMember finds the customer's CRM member through the Directory, by
 // phone first and then by unionid, reusing answers for Config.MemberTTL. A
 // member found is bound to the customer (member id, level and name), which
