@@ -1,32 +1,39 @@
 package identity
 
 import (
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 )
 
 // customerCache is the warm in-process cache behind Resolve, Get and
-// LookupPhone: decrypted customers by id and by (app, openid). Entries expire
+// LookupPhone: decrypted customers by id, by (app, openid) and by phone blind
+// index. Entries expire
 // after ttl so changes made by other processes show up within ttl; changes
 // made through this Registry invalidate at once. A generation counter keeps a
 // load that raced with an invalidation from re-inserting stale data.
 type customerCache struct {
-	ttl  time.Duration // <= 0: disabled
-	max  int
-	gen  atomic.Uint64
-	mu   sync.RWMutex
-	byID map[string]*cacheEntry
-	byOp map[OpenID]*cacheEntry
+	ttl     time.Duration // <= 0: disabled
+	max     int
+	gen     atomic.Uint64
+	mu      sync.RWMutex
+	byID    map[string]*cacheEntry
+	byOp    map[OpenID]*cacheEntry
+	byPhone map[string]*cacheEntry // key: blind index
 }
 
 type cacheEntry struct {
-	c      Customer
-	loaded time.Time
+	c          Customer
+	phoneIndex string
+	loaded     time.Time
 }
 
 func newCustomerCache(ttl time.Duration, max int) *customerCache {
-	return &customerCache{ttl: ttl, max: max, byID: make(map[string]*cacheEntry), byOp: make(map[OpenID]*cacheEntry)}
+	return &customerCache{
+		ttl: ttl, max: max,
+		byID: make(map[string]*cacheEntry), byOp: make(map[OpenID]*cacheEntry), byPhone: make(map[string]*cacheEntry),
+	}
 }
 
 func (cc *customerCache) fresh(e *cacheEntry, now time.Time) bool {
@@ -40,6 +47,20 @@ func (cc *customerCache) byOpenID(app, openid string, now time.Time) (Customer, 
 	}
 	cc.mu.RLock()
 	e := cc.byOp[OpenID{App: app, ID: openid}]
+	cc.mu.RUnlock()
+	if !cc.fresh(e, now) {
+		return Customer{}, false
+	}
+	return e.c, true
+}
+
+// byPhoneIndex returns the cached customer whose phone has the blind index.
+func (cc *customerCache) byPhoneIndex(index string, now time.Time) (Customer, bool) {
+	if cc.ttl <= 0 {
+		return Customer{}, false
+	}
+	cc.mu.RLock()
+	e := cc.byPhone[index]
 	cc.mu.RUnlock()
 	if !cc.fresh(e, now) {
 		return Customer{}, false
@@ -64,8 +85,9 @@ func (cc *customerCache) get(id string, now time.Time) (Customer, bool) {
 // generation returns the token a loader passes to put.
 func (cc *customerCache) generation() uint64 { return cc.gen.Load() }
 
-// put caches c unless an invalidation happened since gen was read.
-func (cc *customerCache) put(c Customer, gen uint64, now time.Time) {
+// put caches c, whose phone has the blind index phoneIndex ("" for none),
+// unless an invalidation happened since gen was read.
+func (cc *customerCache) put(c Customer, phoneIndex string, gen uint64, now time.Time) {
 	if cc.ttl <= 0 {
 		return
 	}
@@ -83,10 +105,16 @@ func (cc *customerCache) put(c Customer, gen uint64, now time.Time) {
 			break
 		}
 	}
-	e := &cacheEntry{c: c, loaded: now}
+	// Clip the shared slices so that a caller appending to a returned
+	// customer's slice copies it instead of writing into the cache's array.
+	c.OpenIDs, c.Tags, c.MergeIDs = slices.Clip(c.OpenIDs), slices.Clip(c.Tags), slices.Clip(c.MergeIDs)
+	e := &cacheEntry{c: c, phoneIndex: phoneIndex, loaded: now}
 	cc.byID[c.ID] = e
 	for _, o := range c.OpenIDs {
 		cc.byOp[o] = e
+	}
+	if phoneIndex != "" {
+		cc.byPhone[phoneIndex] = e
 	}
 }
 
@@ -111,5 +139,8 @@ func (cc *customerCache) dropLocked(e *cacheEntry) {
 		if cc.byOp[o] == e {
 			delete(cc.byOp, o)
 		}
+	}
+	if e.phoneIndex != "" && cc.byPhone[e.phoneIndex] == e {
+		delete(cc.byPhone, e.phoneIndex)
 	}
 }

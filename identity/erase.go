@@ -27,10 +27,11 @@ type RetentionPolicy struct {
 
 // Erase forgets a customer on request (the right to erasure): every
 // identifier is unbound, personal data and attributes are dropped, merge
-// records and the tombstones of customers merged into it are deleted, and the
-// record is either deleted or anonymised under Config.Retention. Erasing an id
-// that was merged away erases the customer it was merged into. Erasing an
-// erased or unknown customer returns nil.
+// records and the tombstones of customers merged into it are deleted, cached
+// CRM answers for its phone and unionid are dropped, and the record is either
+// deleted or anonymised under Config.Retention. Erasing an id that was merged
+// away erases the customer it was merged into. Erasing an erased or unknown
+// customer returns nil.
 func (r *Registry) Erase(ctx context.Context, id string) error {
 	for range maxAttempts {
 		rec, err := r.loadLive(ctx, id)
@@ -74,6 +75,7 @@ func (r *Registry) Erase(ctx context.Context, id string) error {
 		if err != nil {
 			return err
 		}
+		r.members.forget(memberKeys(rec)...) // tombstones hold no identifiers
 		r.logInfo(ctx, "identity: customer erased", slog.String("customer", rec.ID), slog.Int("tombstones", len(tombs)))
 		return nil
 	}

@@ -33,7 +33,8 @@ var (
 	ErrInvalidPhone = errors.New("identity: invalid phone number")
 
 	// ErrInvalidIdentifier reports an empty or malformed app id, openid,
-	// unionid, member id, customer id or tag.
+	// unionid, member id, customer id, tag or attribute name, or another
+	// unusable argument (a nil Update function).
 	ErrInvalidIdentifier = errors.New("identity: invalid identifier")
 
 	// ErrInvalidKey reports an unusable keyring configuration.

@@ -175,3 +175,32 @@ func ExampleCustomer_LogValue() {
 	// Output:
 	// {"level":"INFO","msg":"handing over","customer":{"id":"cust-1","openids":1,"unionid":false,"phone":"138****1234","member":"M-88","level":"diamond","name":"[redacted]","tags":["敏感肌"],"sensitive":["address"]}}
 }
+
+func ExampleRegistry_Reencrypt() {
+	ctx := context.Background()
+	oldKey := []byte("example-aes-256-key-32-bytes-abc")
+	newKey := []byte("example-aes-256-key-2027-rotated")
+	indexKey := []byte("example-blind-index-key-32-bytes") // never rotates: the index depends on it
+	store := identity.NewMemoryStore()
+
+	ring2026, _ := identity.NewKeyring("2026", map[string][]byte{"2026": oldKey}, indexKey)
+	reg, _ := identity.New(identity.Config{Keyring: ring2026, Store: store})
+	c, _ := reg.Resolve(ctx, "wx-official-account", "oUser123")
+	_, _ = reg.BindPhone(ctx, c.ID, identity.MustParsePhone("13812345678"))
+
+	// Rotation: add the new key and make it current. Old records stay
+	// readable; Reencrypt moves them to the new key.
+	ring2027, _ := identity.NewKeyring("2027", map[string][]byte{"2026": oldKey, "2027": newKey}, indexKey)
+	rotated, _ := identity.New(identity.Config{Keyring: ring2027, Store: store})
+	n, err := rotated.Reencrypt(ctx)
+	fmt.Println(n, err)
+
+	// Now the old key can be dropped.
+	only2027, _ := identity.NewKeyring("2027", map[string][]byte{"2027": newKey}, indexKey)
+	fresh, _ := identity.New(identity.Config{Keyring: only2027, Store: store})
+	found, err := fresh.LookupPhone(ctx, identity.MustParsePhone("13812345678"))
+	fmt.Println(found.ID == c.ID, found.Phone, err)
+	// Output:
+	// 1 <nil>
+	// true 138****5678 <nil>
+}

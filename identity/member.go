@@ -24,9 +24,13 @@ type Directory interface {
 	MemberByUnionID(ctx context.Context, unionid string) (Member, error)
 }
 
+// maxMemberEntries caps the number of cached Directory answers.
+const maxMemberEntries = 100_000
+
 // memberCache remembers Directory answers, including "no member", for ttl.
 type memberCache struct {
 	ttl time.Duration // <= 0: disabled
+	max int           // entries kept at most
 	mu  sync.Mutex
 	m   map[string]memberEntry
 }
@@ -38,7 +42,7 @@ type memberEntry struct {
 }
 
 func newMemberCache(ttl time.Duration) *memberCache {
-	return &memberCache{ttl: ttl, m: make(map[string]memberEntry)}
+	return &memberCache{ttl: ttl, max: maxMemberEntries, m: make(map[string]memberEntry)}
 }
 
 func (mc *memberCache) get(key string, now time.Time) (memberEntry, bool) {
@@ -61,14 +65,41 @@ func (mc *memberCache) put(key string, e memberEntry) {
 	}
 	mc.mu.Lock()
 	defer mc.mu.Unlock()
-	if len(mc.m) >= 100_000 {
+	if len(mc.m) >= mc.max {
 		for k, old := range mc.m {
 			if e.at.Sub(old.at) >= mc.ttl {
 				delete(mc.m, k)
 			}
 		}
+		for k := range mc.m { // still full of fresh answers: drop arbitrary ones
+			if len(mc.m) < mc.max {
+				break
+			}
+			delete(mc.m, k)
+		}
 	}
 	mc.m[key] = e
+}
+
+// forget drops the answers for the keys.
+func (mc *memberCache) forget(keys ...string) {
+	mc.mu.Lock()
+	defer mc.mu.Unlock()
+	for _, k := range keys {
+		delete(mc.m, k)
+	}
+}
+
+// memberKeys returns the member-cache keys of a record's phone and unionid.
+func memberKeys(rec Record) []string {
+	var keys []string
+	if rec.PhoneIndex != "" {
+		keys = append(keys, "p:"+rec.PhoneIndex)
+	}
+	if rec.UnionID != "" {
+		keys = append(keys, "u:"+rec.UnionID)
+	}
+	return keys
 }
 
 // LookupMember finds the customer's CRM member through the Directory, by

@@ -165,3 +165,27 @@ func TestMemberDirectoryErrors(t *testing.T) {
 		t.Fatalf("no directory: %v; want ErrNoDirectory", err)
 	}
 }
+
+func TestEraseForgetsCachedMemberAnswers(t *testing.T) {
+	h := newHarness(t)
+	h.dir.ByPhone["+86"+phoneA] = identity.Member{ID: "M-1", Name: "张先生"}
+	a := h.resolve("wxoa", "o-a")
+	must(t)(h.reg.BindPhone(bg, a.ID, phone(phoneA)))
+	if _, _, err := h.reg.LookupMember(bg, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.reg.Erase(bg, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	// Someone verifies the same number later: the CRM is asked afresh, not
+	// answered from what was cached for the erased customer.
+	b := h.resolve("wxoa", "o-b")
+	must(t)(h.reg.BindPhone(bg, b.ID, phone(phoneA)))
+	calls := h.dir.Calls()
+	if _, _, err := h.reg.LookupMember(bg, b.ID); err != nil {
+		t.Fatal(err)
+	}
+	if h.dir.Calls() != calls+1 {
+		t.Fatalf("%d directory calls after erasure; want 1 (cached answer dropped)", h.dir.Calls()-calls)
+	}
+}

@@ -17,7 +17,7 @@ import (
 type MemoryStore struct {
 	mu       sync.RWMutex
 	records  map[string]Record
-	bindings map[Key]string
+	bindings bindingIndex
 	merges   map[string]MergeRecord
 }
 
@@ -46,7 +46,7 @@ func (s *MemoryStore) Lookup(ctx context.Context, key Key) (string, error) {
 		return "", err
 	}
 	s.mu.RLock()
-	id, ok := s.bindings[key]
+	id, ok := s.bindings.get(key)
 	s.mu.RUnlock()
 	if !ok {
 		return "", ErrNotFound
@@ -109,7 +109,6 @@ func (s *MemoryStore) Commit(ctx context.Context, w Write) error {
 	defer s.mu.Unlock()
 	if s.records == nil {
 		s.records = make(map[string]Record)
-		s.bindings = make(map[Key]string)
 		s.merges = make(map[string]MergeRecord)
 	}
 	seen := make(map[string]bool, len(w.Put)+len(w.Delete))
@@ -154,7 +153,7 @@ func (s *MemoryStore) Commit(ctx context.Context, w Write) error {
 	// Bindings after Unbind, checked before anything changes.
 	unbound := make(map[Key]bool, len(w.Unbind))
 	for _, b := range w.Unbind {
-		if s.bindings[b.Key] == b.Customer {
+		if owner, ok := s.bindings.get(b.Key); ok && owner == b.Customer {
 			unbound[b.Key] = true
 		}
 	}
@@ -162,7 +161,7 @@ func (s *MemoryStore) Commit(ctx context.Context, w Write) error {
 		if b.Customer == "" {
 			return fmt.Errorf("%w: binding to an empty customer id", ErrInvalidIdentifier)
 		}
-		if owner, ok := s.bindings[b.Key]; ok && !unbound[b.Key] && owner != b.Customer {
+		if owner, ok := s.bindings.get(b.Key); ok && !unbound[b.Key] && owner != b.Customer {
 			return &BindingTakenError{Key: b.Key, Owner: owner}
 		}
 	}
@@ -175,10 +174,10 @@ func (s *MemoryStore) Commit(ctx context.Context, w Write) error {
 	}
 	// Apply.
 	for k := range unbound {
-		delete(s.bindings, k)
+		s.bindings.delete(k)
 	}
 	for k, id := range pending {
-		s.bindings[k] = id
+		s.bindings.set(k, id)
 	}
 	for _, r := range w.Put {
 		r = r.Clone()
@@ -198,3 +197,21 @@ func (s *MemoryStore) Commit(ctx context.Context, w Write) error {
 	}
 	return nil
 }
+
+// bindingIndex maps identifier keys to customer ids, one map per kind so a
+// lookup hashes only the value string.
+type bindingIndex [256]map[string]string
+
+func (x *bindingIndex) get(k Key) (string, bool) {
+	id, ok := x[k.Kind][k.Value]
+	return id, ok
+}
+
+func (x *bindingIndex) set(k Key, id string) {
+	if x[k.Kind] == nil {
+		x[k.Kind] = make(map[string]string)
+	}
+	x[k.Kind][k.Value] = id
+}
+
+func (x *bindingIndex) delete(k Key) { delete(x[k.Kind], k.Value) }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/kefu-go/kefu/identity"
 )
@@ -263,6 +264,9 @@ func TestNewKeyringRejectsBadKeys(t *testing.T) {
 	if _, err := identity.New(identity.Config{}); !errors.Is(err, identity.ErrInvalidKey) {
 		t.Fatalf("New without a keyring: %v; want ErrInvalidKey", err)
 	}
+	if _, err := identity.New(identity.Config{Keyring: new(identity.Keyring)}); !errors.Is(err, identity.ErrInvalidKey) {
+		t.Fatalf("New with a zero Keyring: %v; want ErrInvalidKey", err)
+	}
 }
 
 func TestKeyRotation(t *testing.T) {
@@ -361,5 +365,36 @@ func TestSealedDataIsAuthenticated(t *testing.T) {
 		if _, err := h.registry().Get(bg, a.ID); !errors.Is(err, identity.ErrDecrypt) {
 			t.Fatalf("sealed data %q/%d bytes: %v; want ErrDecrypt", s.KeyID, len(s.Data), err)
 		}
+	}
+}
+
+func TestLookupPhoneWarmCache(t *testing.T) {
+	cs := &countingStore{Store: identity.NewMemoryStore()}
+	h := newHarness(t, func(c *identity.Config) { c.Store = cs })
+	a := h.resolve("wxoa", "o-a")
+	must(t)(h.reg.BindPhone(bg, a.ID, phone(phoneA)))
+	must(t)(h.reg.LookupPhone(bg, phone(phoneA))) // loads a into the cache
+	gets, lookups := cs.gets.Load(), cs.lookups.Load()
+	for range 3 {
+		if c := must(t)(h.reg.LookupPhone(bg, phone(phoneA))); c.ID != a.ID {
+			t.Fatalf("warm LookupPhone = %s; want %s", c.ID, a.ID)
+		}
+	}
+	if cs.gets.Load() != gets || cs.lookups.Load() != lookups {
+		t.Fatalf("warm LookupPhone reached the store: %d gets, %d lookups", cs.gets.Load()-gets, cs.lookups.Load()-lookups)
+	}
+	// A change through this registry shows at once.
+	must(t)(h.reg.BindPhone(bg, a.ID, phone(phoneB)))
+	if _, err := h.reg.LookupPhone(bg, phone(phoneA)); !errors.Is(err, identity.ErrNotFound) {
+		t.Fatalf("replaced phone served from the cache: %v", err)
+	}
+	must(t)(h.reg.LookupPhone(bg, phone(phoneB)))
+	// A change through another process shows within CacheTTL.
+	if err := h.registry().Erase(bg, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	h.clock.Advance(time.Minute)
+	if _, err := h.reg.LookupPhone(bg, phone(phoneB)); !errors.Is(err, identity.ErrNotFound) {
+		t.Fatalf("phone of a customer erased elsewhere still found after CacheTTL: %v", err)
 	}
 }

@@ -76,10 +76,10 @@ type Registry struct {
 }
 
 // New returns a Registry configured by cfg. It fails with ErrInvalidKey when
-// cfg.Keyring is nil.
+// cfg.Keyring is nil or was not made by NewKeyring.
 func New(cfg Config) (*Registry, error) {
-	if cfg.Keyring == nil {
-		return nil, fmt.Errorf("%w: Config.Keyring is required", ErrInvalidKey)
+	if cfg.Keyring == nil || cfg.Keyring.aeads == nil {
+		return nil, fmt.Errorf("%w: Config.Keyring is required (made by NewKeyring)", ErrInvalidKey)
 	}
 	r := &Registry{
 		keys:      cfg.Keyring,
@@ -173,7 +173,7 @@ func (r *Registry) Resolve(ctx context.Context, app, openid string) (Customer, e
 		if err != nil {
 			return Customer{}, err
 		}
-		r.cache.put(c, gen, now)
+		r.cache.put(c, rec.PhoneIndex, gen, now)
 		return c, nil
 	}
 	return Customer{}, ErrContention
@@ -224,18 +224,25 @@ func (r *Registry) Get(ctx context.Context, id string) (Customer, error) {
 	if err != nil {
 		return Customer{}, err
 	}
-	r.cache.put(c, gen, now)
+	r.cache.put(c, rec.PhoneIndex, gen, now)
 	return c, nil
 }
 
 // LookupPhone returns the customer bound to the phone, found through the
-// blind index: nothing is decrypted but that one customer. Errors: ErrNotFound
-// when no customer has the phone, ErrInvalidPhone for the zero Phone.
+// blind index: nothing is decrypted but that one customer. A customer already
+// in the in-process cache is found there by the same blind index (stale by at
+// most Config.CacheTTL after a change made by another process, as for
+// Resolve). Errors: ErrNotFound when no customer has the phone,
+// ErrInvalidPhone for the zero Phone.
 func (r *Registry) LookupPhone(ctx context.Context, p Phone) (Customer, error) {
 	if p.IsZero() {
 		return Customer{}, fmt.Errorf("%w: zero phone", ErrInvalidPhone)
 	}
-	id, err := r.store.Lookup(ctx, Key{Kind: KindPhone, Value: r.keys.phoneIndex(p)})
+	index := r.keys.phoneIndex(p)
+	if c, ok := r.cache.byPhoneIndex(index, r.now()); ok {
+		return c, nil
+	}
+	id, err := r.store.Lookup(ctx, Key{Kind: KindPhone, Value: index})
 	if err != nil {
 		return Customer{}, err
 	}

@@ -3,6 +3,7 @@ package identity_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -201,5 +202,25 @@ func TestResolveCacheSizeBound(t *testing.T) {
 	}
 	if n := cs.gets.Load() - gets; n < 2 {
 		t.Fatalf("%d store reads for 4 customers with a cache of 2; want at least 2", n)
+	}
+}
+
+func TestResolvedCustomersDoNotShareAppendableSlices(t *testing.T) {
+	h := newHarness(t)
+	a := h.resolve("wxoa", "o-a")
+	var tags []string
+	for i := range 17 { // 17 strings fill a size class with room to spare
+		tags = append(tags, fmt.Sprint("tag-", i))
+	}
+	must(t)(h.reg.Tag(bg, a.ID, tags...))
+	c1 := h.resolve("wxoa", "o-a")
+	c2 := h.resolve("wxoa", "o-a")
+	x := append(c1.Tags, "from-c1")
+	y := append(c2.Tags, "from-c2")
+	if x[17] != "from-c1" || y[17] != "from-c2" {
+		t.Fatalf("appends to two resolved customers' tags share memory: %v %v", x[17], y[17])
+	}
+	if c3 := h.resolve("wxoa", "o-a"); len(c3.Tags) != 17 {
+		t.Fatalf("cached tags changed by a caller's append: %v", c3.Tags)
 	}
 }

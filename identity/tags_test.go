@@ -154,6 +154,9 @@ func TestUpdateRejectsIdentifierChanges(t *testing.T) {
 			t.Errorf("Update with %s: %v; want ErrInvalidIdentifier", name, err)
 		}
 	}
+	if _, err := h.reg.Update(bg, a.ID, nil); !errors.Is(err, identity.ErrInvalidIdentifier) {
+		t.Fatalf("nil update function: %v; want ErrInvalidIdentifier", err)
+	}
 	boom := errors.New("boom")
 	if _, err := h.reg.Update(bg, a.ID, func(*identity.Customer) error { return boom }); !errors.Is(err, boom) {
 		t.Fatalf("callback error: %v", err)

@@ -82,6 +82,9 @@ func (r *Registry) Untag(ctx context.Context, id string, tags ...string) (Custom
 // BindOpenID, LookupMember and the erasure methods.
 // Tag changes are mirrored as described on Tag.
 func (r *Registry) Update(ctx context.Context, id string, fn func(c *Customer) error) (Customer, error) {
+	if fn == nil {
+		return Customer{}, fmt.Errorf("%w: nil update function", ErrInvalidIdentifier)
+	}
 	for range maxAttempts {
 		rec, err := r.loadLive(ctx, id)
 		if err != nil {
