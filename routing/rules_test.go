@@ -158,6 +158,8 @@ func TestPriorityOrderAndModes(t *testing.T) {
 	assert.Equal(t, "refund", d.Action.TicketIntent, "lower rules fill unset fields")
 	assert.Equal(t, []string{"vip", "refund"}, d.Action.AddTags, "tags accumulate")
 	assert.Equal(t, 10, d.Action.Priority)
+	assert.Equal(t, 2, d.Skipped, "both tie rules: their keyword is not in the text")
+	assert.Contains(t, d.Explain(), "skipped 2 other rule(s)")
 }
 
 func TestDefaultAction(t *testing.T) {
