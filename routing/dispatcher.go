@@ -236,9 +236,10 @@ func (d *Dispatcher) place(ctx context.Context, w Waiting, now time.Time, from s
 			res.Notes = append(res.Notes, fmt.Sprintf("left %q: waited %v", t.Queue, t.Timeout))
 			continue
 		}
-		if t.Queue != from {
+		if t.Queue != from && d.roomFor(w, t.Skills, agents, states) {
 			// A newcomer to this queue waits behind the conversations that
-			// rank before it and could take the free capacity.
+			// rank before it and could take the free capacity. (Without
+			// free capacity it is held below anyway: no need to look.)
 			ahead, err := d.waitingAhead(ctx, t.Queue, w, now)
 			if err != nil {
 				return Result{}, err
