@@ -33,6 +33,7 @@ type Decision struct {
 }
 
 // RuleResult is one rule's outcome with its reasons.
+// It is a plain value: safe to read concurrently, not to modify while read.
 type RuleResult struct {
 	// Rule is the rule's name.
 	Rule string `json:"rule"`
@@ -44,6 +45,7 @@ type RuleResult struct {
 }
 
 // Check is one evaluated test of a condition.
+// It is a plain value: safe to read concurrently, not to modify while read.
 type Check struct {
 	// Path is the test's place in the rule, such as "when.all[1].keywords".
 	Path string `json:"path"`

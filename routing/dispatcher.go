@@ -9,6 +9,7 @@ import (
 )
 
 // Agent is one agent of the roster: static configuration, not state.
+// It is a plain value: safe to read concurrently, not to modify while read.
 type Agent struct {
 	// ID identifies the agent; unique and non-empty.
 	ID string `json:"id"`
@@ -24,6 +25,7 @@ type Agent struct {
 }
 
 // QueueConfig configures how a queue picks agents.
+// It is a plain value: safe to read concurrently, not to modify while read.
 type QueueConfig struct {
 	// Strategy picks among agents; empty means LeastLoaded.
 	Strategy Strategy `json:"strategy,omitempty"`
@@ -38,6 +40,7 @@ type QueueConfig struct {
 }
 
 // DispatcherConfig configures NewDispatcher.
+// It is a plain value: safe to read concurrently, not to modify while read.
 type DispatcherConfig struct {
 	// Store holds the shared agent and queue state; required.
 	Store Store
@@ -141,6 +144,7 @@ const (
 )
 
 // Result is the outcome of routing one conversation.
+// It is a plain value: safe to read concurrently, not to modify while read.
 type Result struct {
 	// Outcome is what happened.
 	Outcome Outcome
