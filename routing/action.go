@@ -39,6 +39,7 @@ type Action struct {
 }
 
 // Target is one step of an escalation chain.
+// It is a plain value: safe to read concurrently, not to modify while read.
 type Target struct {
 	// Queue is the queue to wait in.
 	Queue string `json:"queue,omitempty"`

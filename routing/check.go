@@ -11,6 +11,7 @@ const LeaveMessage = "leave_message"
 
 // Case is one sample message of a pre-launch check with the routing it
 // should get.
+// It is a plain value: safe to read concurrently, not to modify while read.
 type Case struct {
 	// Name labels the case in reports; empty uses the input text.
 	Name string `json:"name,omitempty"`
@@ -24,6 +25,7 @@ type Case struct {
 }
 
 // Mismatch is a case whose decision differs from the expectation.
+// It is a plain value: safe to read concurrently, not to modify while read.
 type Mismatch struct {
 	// Case is the failing case.
 	Case Case
@@ -34,6 +36,7 @@ type Mismatch struct {
 }
 
 // Report is the result of Verify.
+// It is a plain value: safe to read concurrently, not to modify while read.
 type Report struct {
 	// Cases is the number of cases run.
 	Cases int

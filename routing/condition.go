@@ -70,6 +70,7 @@ type Condition struct {
 }
 
 // KeywordTest tests the message text for keywords.
+// It is a plain value: safe to read concurrently, not to modify while read.
 type KeywordTest struct {
 	// Mode is AnyOf (default), AllOf or NoneOf.
 	Mode SetMode `json:"mode,omitempty"`
@@ -80,6 +81,7 @@ type KeywordTest struct {
 }
 
 // TagTest tests the customer's tags.
+// It is a plain value: safe to read concurrently, not to modify while read.
 type TagTest struct {
 	// Mode is AnyOf (default), AllOf or NoneOf.
 	Mode SetMode `json:"mode,omitempty"`
@@ -88,6 +90,7 @@ type TagTest struct {
 }
 
 // LevelRange is an inclusive range of member levels; a nil bound is open.
+// It is a plain value: safe to read concurrently, not to modify while read.
 type LevelRange struct {
 	// Min is the lowest level that matches; nil means no lower bound.
 	Min *int `json:"min,omitempty"`
@@ -96,6 +99,7 @@ type LevelRange struct {
 }
 
 // HoursTest tests Input.Time against a named business calendar.
+// It is a plain value: safe to read concurrently, not to modify while read.
 type HoursTest struct {
 	// Calendar names a calendar in the rule set's Calendars or Env.Calendars.
 	Calendar string `json:"calendar"`

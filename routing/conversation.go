@@ -33,6 +33,7 @@ const (
 
 // Entry is one transcript entry. Media (image, voice, video) are referred to
 // by ID, never copied, so they stay viewable after a transfer.
+// It is a plain value: safe to read concurrently, not to modify while read.
 type Entry struct {
 	// At is when the entry was written.
 	At time.Time `json:"at"`

@@ -72,7 +72,7 @@ func (rs *RuleSet) decide(in *Input, full bool) Decision {
 		}
 		start := len(s.trace)
 		ok := rs.eval(&rs.rules[r].root, in, s)
-		if matchAt < 0 {
+		if matchAt < 0 || !first {
 			evaluated++
 		}
 		out := outcomeNone
@@ -126,7 +126,7 @@ func (rs *RuleSet) decide(in *Input, full bool) Decision {
 			d.Shadowed = append(d.Shadowed, res)
 		}
 	}
-	if matchAt < 0 {
+	if matchAt < 0 || !first {
 		d.Skipped = len(rs.rules) - evaluated
 	} else {
 		d.Skipped = matchAt + 1 - evaluated

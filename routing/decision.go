@@ -23,15 +23,17 @@ type Decision struct {
 	// Shadowed, filled only by RuleSet.Trace in FirstMatch mode, are rules
 	// that would also match but lost to a higher-priority rule.
 	Shadowed []RuleResult `json:"shadowed,omitempty"`
-	// Skipped counts rules ranked before the match (or all rules when
-	// nothing matched) that were not evaluated because none of the keywords
-	// they require occurs in the text.
+	// Skipped counts the rules that were not evaluated because none of the
+	// keywords they require occurs in the text: among the rules ranked
+	// before the match in FirstMatch mode, among all rules when nothing
+	// matched or in CollectAll mode.
 	Skipped int `json:"skipped,omitempty"`
 	// Default reports that no rule matched and the default action applied.
 	Default bool `json:"default,omitempty"`
 }
 
 // RuleResult is one rule's outcome with its reasons.
+// It is a plain value: safe to read concurrently, not to modify while read.
 type RuleResult struct {
 	// Rule is the rule's name.
 	Rule string `json:"rule"`
@@ -43,6 +45,7 @@ type RuleResult struct {
 }
 
 // Check is one evaluated test of a condition.
+// It is a plain value: safe to read concurrently, not to modify while read.
 type Check struct {
 	// Path is the test's place in the rule, such as "when.all[1].keywords".
 	Path string `json:"path"`

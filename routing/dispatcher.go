@@ -5,32 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"sort"
 	"time"
 )
 
-// Strategy chooses among the eligible online agents of a queue.
-type Strategy string
-
-// Strategies. Every strategy considers only online agents with the target's
-// skills, and tries them in its order until one accepts within its limits.
-const (
-	// LeastLoaded prefers the agent holding the fewest conversations, then
-	// the one idle longest (the default).
-	LeastLoaded Strategy = "least_loaded"
-	// RoundRobin takes agents in turn (a shared counter per queue), skipping
-	// those at a limit.
-	RoundRobin Strategy = "round_robin"
-	// LongestIdle prefers free agents, the one free longest first, then busy
-	// agents by oldest last assignment.
-	LongestIdle Strategy = "longest_idle"
-	// SkillMatch prefers the agent whose skills fit the target best (fewest
-	// skills beyond the required ones, keeping generalists free), then the
-	// least loaded.
-	SkillMatch Strategy = "skill_match"
-)
-
 // Agent is one agent of the roster: static configuration, not state.
+// It is a plain value: safe to read concurrently, not to modify while read.
 type Agent struct {
 	// ID identifies the agent; unique and non-empty.
 	ID string `json:"id"`
@@ -46,6 +25,7 @@ type Agent struct {
 }
 
 // QueueConfig configures how a queue picks agents.
+// It is a plain value: safe to read concurrently, not to modify while read.
 type QueueConfig struct {
 	// Strategy picks among agents; empty means LeastLoaded.
 	Strategy Strategy `json:"strategy,omitempty"`
@@ -60,6 +40,7 @@ type QueueConfig struct {
 }
 
 // DispatcherConfig configures NewDispatcher.
+// It is a plain value: safe to read concurrently, not to modify while read.
 type DispatcherConfig struct {
 	// Store holds the shared agent and queue state; required.
 	Store Store
@@ -163,6 +144,7 @@ const (
 )
 
 // Result is the outcome of routing one conversation.
+// It is a plain value: safe to read concurrently, not to modify while read.
 type Result struct {
 	// Outcome is what happened.
 	Outcome Outcome
@@ -233,87 +215,6 @@ func (d *Dispatcher) Route(ctx context.Context, w Waiting) (Result, error) {
 	return d.place(ctx, w, now, "")
 }
 
-// unchanged reports whether a waiting conversation would stay where it is:
-// its current target still has eligible online agents, its timeout has not
-// expired, and none of those agents has room.
-func (d *Dispatcher) unchanged(ctx context.Context, w Waiting, now time.Time) (bool, error) {
-	if w.Target >= len(w.Targets) {
-		return false, nil
-	}
-	t := w.Targets[w.Target]
-	if t.LeaveMessage || t.Queue != w.Queue || (t.Timeout > 0 && now.Sub(w.TargetSince) >= t.Timeout) {
-		return false, nil
-	}
-	agents, states, err := d.eligible(ctx, t)
-	if err != nil || len(agents) == 0 {
-		return false, err
-	}
-	return !d.roomFor(w, t.Skills, agents, states), nil
-}
-
-// roomFor reports whether one of the online agents (roster indexes with
-// their states) has the skills and room, in total and on w's channel, for
-// w. It does not consider the fairness cap, which only TryAssign knows.
-func (d *Dispatcher) roomFor(w Waiting, skills []string, agents []int, states []AgentState) bool {
-	for k, st := range states {
-		a := &d.agents[agents[k]]
-		if st.Load >= a.Capacity || !hasAll(a.Skills, skills) {
-			continue
-		}
-		if c := a.ChannelCapacity[w.Channel]; c == 0 || st.ChannelLoad[w.Channel] < c {
-			return true
-		}
-	}
-	return false
-}
-
-// ranksBefore reports whether a is served before b at now: higher effective
-// priority first, then the longer waiting, then by conversation ID (the
-// order of Drain).
-func (d *Dispatcher) ranksBefore(a, b Waiting, now time.Time) bool {
-	pa, pb := d.EffectivePriority(a, now), d.EffectivePriority(b, now)
-	if pa != pb {
-		return pa > pb
-	}
-	if !a.EnqueuedAt.Equal(b.EnqueuedAt) {
-		return a.EnqueuedAt.Before(b.EnqueuedAt)
-	}
-	return a.ConversationID < b.ConversationID
-}
-
-// waitingAhead counts the conversations waiting in queue that rank before w
-// and that an online agent of the queue has room for now: they get the free
-// capacity first, so a newcomer never jumps the queue.
-func (d *Dispatcher) waitingAhead(ctx context.Context, queue string, w Waiting, now time.Time) (int, error) {
-	ws, err := d.store.Waiting(ctx, queue)
-	if err != nil || len(ws) == 0 {
-		return 0, err
-	}
-	var agents []int
-	var states []AgentState
-	fetched := false
-	n := 0
-	for _, e := range ws {
-		if e.ConversationID == w.ConversationID || !d.ranksBefore(e, w, now) {
-			continue
-		}
-		if !fetched {
-			if agents, states, err = d.eligible(ctx, Target{Queue: queue}); err != nil {
-				return 0, err
-			}
-			fetched = true
-		}
-		var skills []string
-		if e.Target >= 0 && e.Target < len(e.Targets) {
-			skills = e.Targets[e.Target].Skills
-		}
-		if d.roomFor(e, skills, agents, states) {
-			n++
-		}
-	}
-	return n, nil
-}
-
 // place walks w's targets from its current one and assigns, holds or gives
 // up; w is in no holding queue. from is the holding queue w was just taken
 // from by Drain (its turn there has come), or "".
@@ -339,9 +240,10 @@ func (d *Dispatcher) place(ctx context.Context, w Waiting, now time.Time, from s
 			res.Notes = append(res.Notes, fmt.Sprintf("left %q: waited %v", t.Queue, t.Timeout))
 			continue
 		}
-		if t.Queue != from {
+		if t.Queue != from && d.roomFor(w, t.Skills, agents, states) {
 			// A newcomer to this queue waits behind the conversations that
-			// rank before it and could take the free capacity.
+			// rank before it and could take the free capacity. (Without
+			// free capacity it is held below anyway: no need to look.)
 			ahead, err := d.waitingAhead(ctx, t.Queue, w, now)
 			if err != nil {
 				return Result{}, err
@@ -439,146 +341,4 @@ func (d *Dispatcher) eligible(ctx context.Context, t Target) ([]int, []AgentStat
 		}
 	}
 	return idx[:k], states[:k], nil
-}
-
-func hasAll(have, want []string) bool {
-	for _, w := range want {
-		if !contains(have, w) {
-			return false
-		}
-	}
-	return true
-}
-
-// order returns positions into agents in the order to try them.
-func (d *Dispatcher) order(ctx context.Context, qc QueueConfig, t Target, w Waiting, agents []int, states []AgentState) ([]int, error) {
-	n := len(agents)
-	pos := make([]int, n)
-	for i := range pos {
-		pos[i] = i
-	}
-	less := func(a, b int) bool { return d.agents[agents[a]].ID < d.agents[agents[b]].ID }
-	leastLoaded := func(a, b int) bool {
-		if states[a].Load != states[b].Load {
-			return states[a].Load < states[b].Load
-		}
-		if !states[a].IdleSince.Equal(states[b].IdleSince) {
-			return idleKey(states[a]).Before(idleKey(states[b]))
-		}
-		return less(a, b)
-	}
-	switch qc.Strategy {
-	case RoundRobin:
-		sort.Slice(pos, func(i, j int) bool { return less(pos[i], pos[j]) })
-		turn, err := d.store.NextTurn(ctx, t.Queue)
-		if err != nil {
-			return nil, err
-		}
-		s := int((turn - 1) % uint64(n))
-		pos = append(pos[s:], pos[:s]...)
-	case LongestIdle:
-		sort.Slice(pos, func(i, j int) bool {
-			a, b := states[pos[i]], states[pos[j]]
-			if (a.Load == 0) != (b.Load == 0) {
-				return a.Load == 0
-			}
-			if a.Load == 0 {
-				if !a.IdleSince.Equal(b.IdleSince) {
-					return idleKey(a).Before(idleKey(b))
-				}
-			} else if !a.LastAssigned.Equal(b.LastAssigned) {
-				return a.LastAssigned.Before(b.LastAssigned)
-			}
-			return less(pos[i], pos[j])
-		})
-	case SkillMatch:
-		sort.Slice(pos, func(i, j int) bool {
-			ei := len(d.agents[agents[pos[i]]].Skills)
-			ej := len(d.agents[agents[pos[j]]].Skills)
-			if ei != ej {
-				return ei < ej
-			}
-			return leastLoaded(pos[i], pos[j])
-		})
-	default:
-		sort.Slice(pos, func(i, j int) bool { return leastLoaded(pos[i], pos[j]) })
-	}
-	if qc.Sticky && w.PreviousAgent != "" {
-		for k, p := range pos {
-			if d.agents[agents[p]].ID == w.PreviousAgent {
-				copy(pos[1:k+1], pos[:k])
-				pos[0] = p
-				break
-			}
-		}
-	}
-	return pos, nil
-}
-
-// idleKey orders idle times; a zero IdleSince (never idle) sorts last.
-func idleKey(s AgentState) time.Time {
-	if s.IdleSince.IsZero() {
-		return time.Unix(1<<40, 0)
-	}
-	return s.IdleSince
-}
-
-// EffectivePriority is w's priority with ageing at now: Priority plus one for
-// every AgeingStep waited.
-func (d *Dispatcher) EffectivePriority(w Waiting, now time.Time) int {
-	if d.ageing < 0 || now.Before(w.EnqueuedAt) {
-		return w.Priority
-	}
-	return w.Priority + int(now.Sub(w.EnqueuedAt)/d.ageing)
-}
-
-// Drain routes the conversations waiting in queue, highest effective
-// priority first (ties: longest waiting), after capacity frees up or to
-// move conversations whose target timed out. Call it after Release and
-// periodically. It returns the results of the conversations that left the
-// queue (assigned, moved on, leave-a-message or taken by another replica).
-func (d *Dispatcher) Drain(ctx context.Context, queue string) ([]Result, error) {
-	ws, err := d.store.Waiting(ctx, queue)
-	if err != nil {
-		return nil, err
-	}
-	now := d.now()
-	sort.Slice(ws, func(i, j int) bool { return d.ranksBefore(ws[i], ws[j], now) })
-	var out []Result
-	for _, w := range ws {
-		r, err := d.Route(ctx, w)
-		if err != nil {
-			return out, err
-		}
-		if r.Outcome != OutcomeQueued || r.Queue != queue {
-			out = append(out, r)
-		}
-	}
-	return out, nil
-}
-
-// Tick drains every queue the roster or the queue configuration names, in
-// name order. Call it periodically (for example every few seconds) so that
-// target timeouts move waiting conversations on.
-func (d *Dispatcher) Tick(ctx context.Context) ([]Result, error) {
-	names := make([]string, 0, len(d.byQueue))
-	seen := make(map[string]bool)
-	for q := range d.byQueue {
-		names, seen[q] = append(names, q), true
-	}
-	for q := range d.queues {
-		if !seen[q] {
-			names = append(names, q)
-		}
-	}
-	sort.Strings(names)
-	var out []Result
-	for _, q := range names {
-		rs, err := d.Drain(ctx, q)
-		out = append(out, rs...)
-		if err != nil {
-			return out, err
-		}
-	}
-	return out, nil
 }

@@ -475,3 +475,32 @@ func TestNewcomersDoNotJumpTheQueue(t *testing.T) {
 		assert.Empty(t, res, "wx-2 still cannot be served")
 	})
 }
+
+// countingStore counts QueueStore.Waiting calls.
+type countingStore struct {
+	*routing.MemoryStore
+	waiting int
+}
+
+func (s *countingStore) Waiting(ctx context.Context, queue string) ([]routing.Waiting, error) {
+	s.waiting++
+	return s.MemoryStore.Waiting(ctx, queue)
+}
+
+func TestRouteReadsTheHoldingQueueOnlyWithFreeCapacity(t *testing.T) {
+	ctx := context.Background()
+	s := &countingStore{MemoryStore: new(routing.MemoryStore)}
+	d, err := routing.NewDispatcher(routing.DispatcherConfig{Store: s, Agents: []routing.Agent{{ID: "a", Queues: []string{"g"}, Capacity: 1}}, Now: func() time.Time { return t0 }})
+	require.NoError(t, err)
+	require.NoError(t, s.SetPresence(ctx, "a", routing.Online, t0))
+	r, err := d.Route(ctx, routing.Waiting{ConversationID: "c0", Targets: []routing.Target{q("g")}})
+	require.NoError(t, err)
+	require.Equal(t, routing.OutcomeAssigned, r.Outcome)
+	assert.Equal(t, 1, s.waiting, "free capacity: look for conversations waiting ahead")
+	for i := 1; i <= 5; i++ {
+		r, err := d.Route(ctx, routing.Waiting{ConversationID: fmt.Sprintf("c%d", i), Targets: []routing.Target{q("g")}})
+		require.NoError(t, err)
+		require.Equal(t, routing.OutcomeQueued, r.Outcome)
+	}
+	assert.Equal(t, 1, s.waiting, "no free capacity: the holding queue is not read")
+}

@@ -87,8 +87,12 @@
 //
 // A compiled RuleSet is immutable and safe for concurrent use; Router swaps
 // it with one atomic pointer store. Dispatcher and MemoryStore are safe for
-// concurrent use; Config, Action, Decision, Conversation and Handoff are
-// plain values.
+// concurrent use, and so must be every Store, ConversationStore, Calendar
+// and PredicateFunc a host supplies. Every other type (Config, Rule,
+// Condition, Action, Target, Input, Decision, Check, Case, Report, Agent,
+// QueueConfig, AssignRequest, AgentState, Waiting, Result, Conversation,
+// Entry, Handoff and the error types) is a plain value: safe to read from
+// several goroutines, not to modify while others read it.
 //
 // # Testing
 //

@@ -39,6 +39,7 @@ var (
 // RuleError names the rule and the field of a rule set that could not be
 // compiled. It matches ErrInvalidRule with errors.Is and unwraps to the cause
 // (for example ErrUnknownPredicate or a *regexp/syntax.Error).
+// It is a plain value: safe to read concurrently, not to modify while read.
 type RuleError struct {
 	// Rule is the rule's name, or "#3" (its position) when it has none, or ""
 	// for a field of the rule set itself.
@@ -65,6 +66,7 @@ func (e *RuleError) Is(target error) bool { return target == ErrInvalidRule }
 
 // TransitionError details a refused conversation transition. It matches
 // ErrInvalidTransition with errors.Is.
+// It is a plain value: safe to read concurrently, not to modify while read.
 type TransitionError struct {
 	// From is the conversation's state.
 	From State

@@ -245,3 +245,53 @@ func ExampleParseJSON() {
 	// routing: rule "order": field when.regexp: error parsing regexp: missing closing ]: `[0-9`
 	// routing: rule "vip": field when.member_level.max: max 3 below min 9
 }
+
+// A Dispatcher walks a decision's targets: it skips a queue with nobody
+// online, holds a conversation when every agent is at capacity, and Drain
+// serves the holding queue by priority with ageing.
+func ExampleDispatcher() {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	store := new(routing.MemoryStore)
+	disp, err := routing.NewDispatcher(routing.DispatcherConfig{
+		Store: store,
+		Agents: []routing.Agent{
+			{ID: "li", Queues: []string{"vip"}, Skills: []string{"senior"}, Capacity: 2},
+			{ID: "wang", Queues: []string{"general"}, Capacity: 1},
+		},
+		AgeingStep: time.Minute,
+		Now:        clock,
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	_ = store.SetPresence(ctx, "wang", routing.Online, now) // li is offline
+	vip := []routing.Target{{Queue: "vip", Timeout: time.Minute, Skills: []string{"senior"}}, {Queue: "general"}, {LeaveMessage: true}}
+	general := []routing.Target{{Queue: "general"}, {LeaveMessage: true}}
+
+	show := func(r routing.Result) {
+		fmt.Printf("%s: %s %s %s %q\n", r.Waiting.ConversationID, r.Outcome, r.AgentID, r.Queue, r.Notes)
+	}
+	r, _ := disp.Route(ctx, routing.Waiting{ConversationID: "c1", Priority: 10, Targets: vip})
+	show(r)
+	r, _ = disp.Route(ctx, routing.Waiting{ConversationID: "c2", Targets: general})
+	show(r)
+	now = now.Add(3 * time.Minute)
+	r, _ = disp.Route(ctx, routing.Waiting{ConversationID: "c3", Priority: 2, Targets: general})
+	show(r)
+
+	// wang finishes c1: c2 has waited 3 minutes (0+3) and outranks c3 (2+0).
+	now = now.Add(time.Second)
+	_ = store.Release(ctx, "wang", "c1", now)
+	results, _ := disp.Drain(ctx, "general")
+	for _, r := range results {
+		show(r)
+	}
+	// Output:
+	// c1: assigned wang general ["skipped \"vip\": nobody online with skills [\"senior\"]" "assigned \"wang\" from \"general\" (least_loaded)"]
+	// c2: queued  general ["holding in \"general\": all 1 eligible online agent(s) at a limit"]
+	// c3: queued  general ["holding in \"general\": all 1 eligible online agent(s) at a limit"]
+	// c2: assigned wang general ["assigned \"wang\" from \"general\" (least_loaded)"]
+}

@@ -46,6 +46,14 @@ func FuzzParseJSON(f *testing.F) {
 			if d.Rule() != tr.Rule() || !reflect.DeepEqual(d.Action, tr.Action) || d.Default != tr.Default {
 				t.Fatalf("Decide and Trace disagree on %+v:\n%s\nvs\n%s", in, d.Explain(), tr.Explain())
 			}
+			// Every rule is accounted for: evaluated or skipped.
+			if rs.Mode() == routing.CollectAll {
+				if n := len(d.Matched) + len(d.Rejected) + d.Skipped; n != rs.Len() {
+					t.Fatalf("collect-all: %d matched + %d rejected + %d skipped != %d rules", len(d.Matched), len(d.Rejected), d.Skipped, rs.Len())
+				}
+			} else if n := len(d.Rejected) + d.Skipped; n != len(tr.Rejected) {
+				t.Fatalf("first-match: %d rejected + %d skipped != %d rules before the match", len(d.Rejected), d.Skipped, len(tr.Rejected))
+			}
 			_ = d.Explain()
 			_ = d.String()
 		}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strconv"
 
 	"github.com/kefu-go/kefu/businesshours"
@@ -23,8 +24,9 @@ type ruleSetJSON struct {
 
 // ParseJSON decodes a rule set from JSON (the shape of Config, with target
 // timeouts as duration strings such as "60s") and compiles it with env.
-// Unknown fields are rejected. Every error names the rule and field at fault
-// and matches ErrInvalidRule.
+// Unknown fields are rejected. Every error names the rule and the path of
+// the field at fault, with list indices (such as "then.targets[1].timeout"
+// or "when.all[0].keywords.mach"), and matches ErrInvalidRule.
 func ParseJSON(data []byte, env Env) (*RuleSet, error) {
 	cfg, err := DecodeConfig(data)
 	if err != nil {
@@ -39,7 +41,7 @@ func ParseJSON(data []byte, env Env) (*RuleSet, error) {
 func DecodeConfig(data []byte) (Config, error) {
 	var raw ruleSetJSON
 	if err := strictUnmarshal(data, &raw); err != nil {
-		return Config{}, &RuleError{Field: jsonField(err, ""), Err: err}
+		return Config{}, &RuleError{Field: faultField(data, reflect.TypeFor[ruleSetJSON](), err, ""), Err: err}
 	}
 	cfg := Config{Name: raw.Name, Mode: raw.Mode, Rules: make([]Rule, 0, len(raw.Rules))}
 	var errs []error
@@ -54,7 +56,7 @@ func DecodeConfig(data []byte) (Config, error) {
 			if id == "" {
 				id = "#" + strconv.Itoa(i+1)
 			}
-			errs = append(errs, &RuleError{Rule: id, Field: jsonField(err, ""), Err: err})
+			errs = append(errs, &RuleError{Rule: id, Field: faultField(rr, reflect.TypeFor[Rule](), err, ""), Err: err})
 			continue
 		}
 		cfg.Rules = append(cfg.Rules, r)
@@ -62,7 +64,7 @@ func DecodeConfig(data []byte) (Config, error) {
 	if len(raw.Default) > 0 && string(raw.Default) != "null" {
 		var a Action
 		if err := strictUnmarshal(raw.Default, &a); err != nil {
-			errs = append(errs, &RuleError{Field: jsonField(err, "default"), Err: err})
+			errs = append(errs, &RuleError{Field: faultField(raw.Default, reflect.TypeFor[Action](), err, "default"), Err: err})
 		} else {
 			cfg.Default = &a
 		}
@@ -95,6 +97,15 @@ func strictUnmarshal(data []byte, v any) error {
 		return errors.New("trailing data after JSON value")
 	}
 	return nil
+}
+
+// faultField names the field of the decoding error err of data (a value of
+// type t): the exact path found by jsonFault, else what err tells.
+func faultField(data []byte, t reflect.Type, err error, prefix string) string {
+	if p := jsonFault(data, t); p != "" {
+		return joinPath(prefix, p)
+	}
+	return jsonField(err, prefix)
 }
 
 // jsonField extracts the field path of a decoding error where it can.

@@ -69,10 +69,15 @@ func TestParseJSONErrorsNameRuleAndField(t *testing.T) {
 	tests := []struct {
 		name, json, rule, field, substr string
 	}{
-		{"unknown field", `{"rules":[{"name":"refund","when":{},"then":{"qeue":"x"}}]}`, "refund", "qeue", "unknown field"},
+		{"unknown field", `{"rules":[{"name":"refund","when":{},"then":{"qeue":"x"}}]}`, "refund", "then.qeue", "unknown field"},
+		{"nested unknown field", `{"rules":[{"name":"a","then":{"queue":"x"}},{"name":"ielts","when":{"all":[{"kinds":["text"]},{"keywords":{"words":["雅思"],"mach":"exact"}}]},"then":{"queue":"x"}}]}`, "ielts", "when.all[1].keywords.mach", "unknown field"},
 		{"wrong type", `{"rules":[{"name":"refund","priority":"high","then":{"queue":"x"}}]}`, "refund", "priority", "cannot unmarshal"},
+		{"wrong nested type", `{"rules":[{"name":"vip","when":{"any":[{"member_level":{"min":8}},{"member_level":{"min":"8"}}]},"then":{"queue":"x"}}]}`, "vip", "when.any[1].member_level.min", "cannot unmarshal"},
+		{"words not a list", `{"rules":[{"name":"r","when":{"keywords":{"words":"退款"}},"then":{"queue":"x"}}]}`, "r", "when.keywords.words", "cannot unmarshal"},
 		{"unnamed rule", `{"rules":[{"priority":"high"}]}`, "#1", "priority", "cannot unmarshal"},
-		{"bad timeout", `{"rules":[{"name":"vip","then":{"targets":[{"queue":"a","timeout":"soon"}]}}]}`, "vip", "(json)", "timeout"},
+		{"bad timeout", `{"rules":[{"name":"vip","then":{"targets":[{"queue":"a","timeout":"60s"},{"queue":"b","timeout":"soon"}]}}]}`, "vip", "then.targets[1].timeout", "timeout"},
+		{"unknown target field", `{"rules":[{"name":"vip","then":{"targets":[{"queue":"a","skill":["senior"]}]}}]}`, "vip", "then.targets[0].skill", "unknown field"},
+		{"default unknown field", `{"rules":[],"default":{"queue":"g","greting":"hi"}}`, "", "default.greting", "unknown field"},
 		{"bad regexp", `{"rules":[{"name":"order","when":{"regexp":"[a-"},"then":{"queue":"x"}}]}`, "order", "when.regexp", "missing closing"},
 		{"bad calendar", `{"calendars":{"cs":{"weekly":{"mon":["18:00-09:00"]}}},"rules":[]}`, "", "calendars.cs", "businesshours"},
 		{"unknown calendar", `{"rules":[{"name":"night","when":{"business_hours":{"calendar":"x"}},"then":{"queue":"x"}}]}`, "night", "when.business_hours.calendar", "unknown calendar"},

@@ -14,7 +14,7 @@ import (
 // copied after first use.
 type Router struct {
 	// Now returns the current time for inputs whose Time is zero; nil means
-	// time.Now.
+	// time.Now. Set it before the Router is first used.
 	Now func() time.Time
 
 	rs atomic.Pointer[RuleSet]

@@ -15,6 +15,7 @@ const (
 )
 
 // Rule is one routing rule: when its condition matches, its action applies.
+// It is a plain value: safe to read concurrently, not to modify while read.
 type Rule struct {
 	// Name identifies the rule in explanations and errors; unique and
 	// non-empty.
@@ -31,6 +32,7 @@ type Rule struct {
 }
 
 // Config is a rule set as written in Go or JSON, before compilation.
+// It is a plain value: safe to read concurrently, not to modify while read.
 type Config struct {
 	// Name identifies the rule set in explanations.
 	Name string `json:"name,omitempty"`
@@ -48,6 +50,7 @@ type Config struct {
 
 // Env supplies what a rule set refers to by name. The zero Env is valid: a
 // rule set using no predicates and no external calendars needs nothing.
+// It is a plain value: safe to read concurrently, not to modify while read.
 type Env struct {
 	// Predicates are host predicates by name.
 	Predicates map[string]PredicateFunc

@@ -158,6 +158,8 @@ func TestPriorityOrderAndModes(t *testing.T) {
 	assert.Equal(t, "refund", d.Action.TicketIntent, "lower rules fill unset fields")
 	assert.Equal(t, []string{"vip", "refund"}, d.Action.AddTags, "tags accumulate")
 	assert.Equal(t, 10, d.Action.Priority)
+	assert.Equal(t, 2, d.Skipped, "both tie rules: their keyword is not in the text")
+	assert.Contains(t, d.Explain(), "skipped 2 other rule(s)")
 }
 
 func TestDefaultAction(t *testing.T) {
@@ -322,4 +324,22 @@ func TestDecisionIsOwnedByCaller(t *testing.T) {
 	again := rs.Decide(in)
 	assert.Equal(t, []string{"vip", "refund"}, again.Action.AddTags)
 	assert.Equal(t, "level 9", again.Matched[0].Checks[0].Got)
+}
+
+func TestDisabledRulesAreValidatedButNeverApplied(t *testing.T) {
+	rules := []routing.Rule{
+		{Name: "old-refund", Priority: 10, When: routing.AnyKeyword("退款"), Then: routing.Action{Queue: "legacy"}, Disabled: true},
+		rule("refund", 0, routing.AnyKeyword("退款"), "after-sales"),
+	}
+	rs := mustCompile(t, routing.Config{Rules: rules}, routing.Env{})
+	assert.Equal(t, 1, rs.Len())
+	for _, d := range []routing.Decision{rs.Decide(routing.Input{Text: "退款"}), rs.Trace(routing.Input{Text: "退款"})} {
+		assert.Equal(t, "refund", d.Rule())
+		assert.NotContains(t, d.Explain(), "old-refund")
+	}
+	rules[0].When = routing.Regexp("(")
+	_, err := routing.Compile(routing.Config{Rules: rules}, routing.Env{})
+	var re *routing.RuleError
+	require.ErrorAs(t, err, &re)
+	assert.Equal(t, "old-refund", re.Rule)
 }

@@ -36,6 +36,7 @@ type AgentState struct {
 
 // AssignRequest asks an AgentStore to give a conversation to an agent if,
 // and only if, every limit allows it.
+// It is a plain value: safe to read concurrently, not to modify while read.
 type AssignRequest struct {
 	// AgentID is the agent; required.
 	AgentID string
@@ -128,7 +129,8 @@ type QueueStore interface {
 	Waiting(ctx context.Context, queue string) ([]Waiting, error)
 }
 
-// Store is the shared state a Dispatcher needs.
+// Store is the shared state a Dispatcher needs. Implementations must be safe
+// for concurrent use, as AgentStore and QueueStore say.
 type Store interface {
 	AgentStore
 	QueueStore

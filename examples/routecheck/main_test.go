@@ -2,11 +2,14 @@ package main
 
 import (
 	"bytes"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 )
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 func TestRunAllMatch(t *testing.T) {
 	var out, errb bytes.Buffer
@@ -29,7 +32,9 @@ func TestRunMismatch(t *testing.T) {
 		t.Fatalf("exit %d, want 1\n%s%s", code, out.String(), errb.String())
 	}
 	for _, want := range []string{
-		"2 case(s), 1 mismatch(es)",
+		"3 case(s), 2 mismatch(es)",
+		`MISMATCH refund at lunch: queue "leave_message", want "after-sales"; rule "after-hours", want "refund"`,
+		`shadowed: rule "refund"`,
 		`MISMATCH suggestion: queue "complaints", want "feedback"`,
 		`matched rule "complaint"`,
 		`found "投诉"`,
@@ -37,6 +42,20 @@ func TestRunMismatch(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("report lacks %q:\n%s", want, out.String())
 		}
+	}
+	// The whole report, explanation included, is stable.
+	golden := "testdata/cases_mismatch.golden"
+	if *update {
+		if err := os.WriteFile(golden, out.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.String() != string(want) {
+		t.Errorf("report differs from %s (run with -update to accept):\n got:\n%s\nwant:\n%s", golden, out.String(), want)
 	}
 }
 

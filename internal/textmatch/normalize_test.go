@@ -53,18 +53,6 @@ func TestAppendNormalizedNoAlloc(t *testing.T) {
 	}
 }
 
-func TestNormalizeRuneTablesAgreeWithSlowPath(t *testing.T) {
-	for _, block := range [][2]rune{{0, utf8.RuneSelf}, {0x3000, 0x3040}, {0x4E00, 0xA000}, {0xFF00, 0xFFF0}} {
-		for r := block[0]; r < block[1]; r++ {
-			n, ok := NormalizeRune(r)
-			sn, sok := normalizeSlow(r)
-			if n != sn || ok != sok {
-				t.Fatalf("NormalizeRune(%U) = %U, %v; normalizeSlow = %U, %v", r, n, ok, sn, sok)
-			}
-		}
-	}
-}
-
 func TestDecodeRuneMatchesUTF8(t *testing.T) {
 	check := func(s string) {
 		r, w := decodeRune(s, 0)
