@@ -23,7 +23,8 @@
 //     after a policy change.
 //   - Service: ties it together — Open, Transition, Reply, Assign; hooks and
 //     the Notifier after commit; Check, the SLA sweep that records and fires
-//     warnings and breaches only in business time; Report for metrics.
+//     warnings and breaches only in business time; Due and Breached queries;
+//     Recompute and RecomputeAll after a policy change; Report for metrics.
 //
 // Usage:
 //

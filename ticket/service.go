@@ -319,7 +319,8 @@ func (s *Service) Status(ctx context.Context, id string) (Status, error) {
 
 // Recompute re-derives the ticket's SLA fields from its history, for
 // example after the SLA policies changed, and stores them (as a new version
-// without a history record).
+// without a history record) if they changed. It returns the ticket as
+// stored.
 func (s *Service) Recompute(ctx context.Context, id string) (Ticket, error) {
 	s.setup()
 	for attempt := 0; ; attempt++ {
@@ -333,13 +334,39 @@ func (s *Service) Recompute(ctx context.Context, id string) (Ticket, error) {
 		}
 		next := t.Clone()
 		s.refreshSLA(d, &next, s.now())
+		if next.DueAt.Equal(t.DueAt) && next.AlertAt.Equal(t.AlertAt) {
+			return t, nil
+		}
 		next.Version++
 		err = s.store.Update(ctx, next, t.Version, nil)
 		if errors.Is(err, ErrConflict) && attempt < 3 {
 			continue
 		}
-		return next, err
+		if err != nil {
+			return Ticket{}, err
+		}
+		return next, nil
 	}
+}
+
+// RecomputeAll runs Recompute on every ticket matching q (for example
+// Query{Definition: "refund"} after the refund policy changed) and returns
+// how many tickets changed. It stops at the first error.
+func (s *Service) RecomputeAll(ctx context.Context, q Query) (changed int, err error) {
+	ts, err := s.Find(ctx, q)
+	if err != nil {
+		return 0, err
+	}
+	for i := range ts {
+		t, err := s.Recompute(ctx, ts[i].ID)
+		if err != nil {
+			return changed, err
+		}
+		if t.Version != ts[i].Version {
+			changed++
+		}
+	}
+	return changed, nil
 }
 
 // Check is the SLA sweep the host calls periodically (every minute, say)

@@ -410,6 +410,24 @@ func TestServiceRecomputeAndReport(t *testing.T) {
 	if err != nil || !c.DueAt.Equal(monday.Add(4*time.Hour)) {
 		t.Errorf("Recompute: DueAt %v, %v", c.DueAt, err)
 	}
+	// Recomputing again changes nothing and writes nothing.
+	again, err := relaxedSvc.Recompute(ctx, "c")
+	if err != nil || again.Version != c.Version {
+		t.Errorf("second Recompute: version %d → %d, %v", c.Version, again.Version, err)
+	}
+	// The bulk form updates the rest: b is answered (nothing due), a is
+	// reopened (nothing tracked beyond the first reply).
+	clock.Add(time.Minute)
+	n, err := relaxedSvc.RecomputeAll(ctx, ticket.Query{CustomerID: "c1"})
+	if err != nil || n != 0 {
+		t.Errorf("RecomputeAll = %d, %v; want 0 changed", n, err)
+	}
+	if n, err := svc.RecomputeAll(ctx, ticket.Query{CustomerID: "c1"}); err != nil || n != 1 {
+		t.Errorf("RecomputeAll back to the strict policy = %d, %v; want 1 (c)", n, err)
+	}
+	if c, _ := svc.Get(ctx, "c"); !c.DueAt.Equal(monday.Add(time.Hour)) {
+		t.Errorf("after RecomputeAll DueAt = %v", c.DueAt)
+	}
 	sum, _, _ = relaxedSvc.Report(ctx, ticket.Query{CustomerID: "c1"})
 	if sum.Breaches != 0 {
 		t.Errorf("breaches under the relaxed policy = %d, want 0", sum.Breaches)
