@@ -21,8 +21,9 @@ import (
 type Service struct {
 	// Store keeps the tickets. Nil means a MemoryStore private to this Service.
 	Store Store
-	// Definitions are the state machines tickets may follow, by name. Empty
-	// means GeneralSupport() and Refund().
+	// Definitions are the state machines tickets may follow, by name (a
+	// later one replaces an earlier one of the same name; nil entries are
+	// ignored). Empty means GeneralSupport() and Refund().
 	Definitions []*Definition
 	// SLA chooses and evaluates SLA policies. Nil tracks no SLA (metrics are
 	// still computed, in calendar time).
@@ -99,7 +100,9 @@ func (s *Service) setup() {
 		}
 		s.defs = make(map[string]*Definition, len(defs))
 		for _, d := range defs {
-			s.defs[d.Name()] = d
+			if d != nil {
+				s.defs[d.Name()] = d
+			}
 		}
 	})
 }
