@@ -58,6 +58,16 @@
 // retries the losers against the fresh ticket. Tickets and Records are plain
 // values.
 //
+// # Performance
+//
+// A step (Apply, Reply, …) on a ticket a previous step returned appends its
+// record to spare capacity of the history in place, claimed atomically, so a
+// ticket moving forward costs amortised O(1) per record; a second step from
+// the same input copies the history instead (see Ticket). SLA evaluation
+// replays the history once, asking the business calendar only when the
+// replay crosses an opening or a closing. BenchmarkTransition and
+// BenchmarkSLADue measure both.
+//
 // # Testing
 //
 // Apply, Reply, Assign, SLA.Evaluate and businesshours take the time as an
