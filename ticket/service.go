@@ -39,8 +39,9 @@ type Service struct {
 	// and re-apply after a version conflict. Zero means 3; negative means
 	// never.
 	Retries int
-	// Logger receives debug messages about conflicts and failed side
-	// effects. Nil is silent. No customer data is logged.
+	// Logger receives a warning for each failed notification or hook (with
+	// the ticket id, record seq and event, never the message text or the
+	// customer) and debug messages about version conflicts. Nil is silent.
 	Logger *slog.Logger
 
 	once  sync.Once
@@ -275,8 +276,13 @@ func (s *Service) afterCommit(ctx context.Context, d *Definition, t Ticket, rec 
 			}
 		}
 	}
-	if s.Logger != nil && (res.HookErr != nil || res.NotifyErr != nil) {
-		s.Logger.DebugContext(ctx, "ticket: side effect failed after commit", "ticket", t.ID, "seq", rec.Seq)
+	if s.Logger != nil {
+		if res.NotifyErr != nil {
+			s.Logger.WarnContext(ctx, "ticket: customer notification failed; the change is committed", "ticket", t.ID, "seq", rec.Seq, "event", res.Notification.Event)
+		}
+		if res.HookErr != nil {
+			s.Logger.WarnContext(ctx, "ticket: hook failed; the change is committed", "ticket", t.ID, "seq", rec.Seq, "event", rec.Event)
+		}
 	}
 	return res
 }

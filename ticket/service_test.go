@@ -3,6 +3,7 @@ package ticket_test
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -116,9 +117,18 @@ func TestServiceNotifierFailureKeepsTransition(t *testing.T) {
 	ctx := context.Background()
 	boom := errors.New("wechat: 45015 response out of time limit")
 	notes := &recorder{fail: boom}
-	svc := &ticket.Service{Notifier: notes, Now: func() time.Time { return monday }}
-	if _, err := svc.Open(ctx, "refund", ticket.Ticket{ID: "R-2"}, ticket.Customer("c")); err != nil {
+	var logs strings.Builder
+	logger := slog.New(slog.NewTextHandler(&logs, nil))
+	svc := &ticket.Service{Notifier: notes, Now: func() time.Time { return monday }, Logger: logger}
+	opened, err := svc.Open(ctx, "refund", ticket.Ticket{ID: "R-2", CustomerID: "13800138000"}, ticket.Customer("13800138000"))
+	if err != nil {
 		t.Fatalf("Open must not fail on a notifier error: %v", err)
+	}
+	if !errors.Is(opened.NotifyErr, boom) {
+		t.Errorf("Open NotifyErr = %v", opened.NotifyErr)
+	}
+	if got := logs.String(); !strings.Contains(got, "level=WARN") || !strings.Contains(got, "ticket=R-2") || strings.Contains(got, "13800138000") || strings.Contains(got, "退款") {
+		t.Errorf("log = %q: want a warning naming the ticket, without the customer or the text", got)
 	}
 	res, err := svc.Transition(ctx, "R-2", "review", ticket.Agent("a"), "")
 	if err != nil {
