@@ -46,28 +46,37 @@ func (d *Definition) Open(draft Ticket, actor Actor, now time.Time) (Ticket, Rec
 // *GuardError (ErrGuardRejected) when a guard refuses. Apply calls guards but
 // no hooks and no notifier: the Service does that after the change is stored.
 func (d *Definition) Apply(t Ticket, event string, actor Actor, now time.Time, note string) (Ticket, Record, error) {
-	s, tr, err := d.transitionFor(&t, event, actor)
+	s, tr, err := d.check(&t, event, actor, now)
 	if err != nil {
 		return t, Record{}, err
 	}
-	to := d.states[tr.to].Name
-	if tr.Guard != nil {
-		view := t // the guard gets its own copy, so t stays on the stack
-		if reason := tr.Guard(&view, actor, now); reason != nil {
-			return t, Record{}, &GuardError{TicketID: t.ID, Event: event, From: s.Name, To: to, Reason: reason}
-		}
-	}
-	rec := Record{Kind: RecordTransition, At: now, Actor: actor, Event: event, From: s.Name, To: to, Note: note, Public: tr.Message != ""}
-	t.State = to
+	rec := Record{Kind: RecordTransition, At: now, Actor: actor, Event: event, From: s.Name, To: d.states[tr.to].Name, Note: note, Public: tr.Message != ""}
+	t.State = rec.To
 	t, rec = t.appendRecord(rec)
 	return t, rec, nil
 }
 
 // Can reports whether event may be fired on t by actor at now, running the
-// guard; it returns the error Apply would return, or nil.
+// guard; it returns the error Apply would return, or nil. It appends
+// nothing.
 func (d *Definition) Can(t Ticket, event string, actor Actor, now time.Time) error {
-	_, _, err := d.Apply(t, event, actor, now, "")
+	_, _, err := d.check(&t, event, actor, now)
 	return err
+}
+
+// check finds the transition for event and runs its guard.
+func (d *Definition) check(t *Ticket, event string, actor Actor, now time.Time) (*state, *transition, error) {
+	s, tr, err := d.transitionFor(t, event, actor)
+	if err != nil {
+		return nil, nil, err
+	}
+	if tr.Guard != nil {
+		view := *t // the guard gets its own copy
+		if reason := tr.Guard(&view, actor, now); reason != nil {
+			return nil, nil, &GuardError{TicketID: t.ID, Event: event, From: s.Name, To: d.states[tr.to].Name, Reason: reason}
+		}
+	}
+	return s, tr, nil
 }
 
 func (d *Definition) transitionFor(t *Ticket, event string, actor Actor) (*state, *transition, error) {

@@ -494,3 +494,43 @@ func TestRefundFlowStates(t *testing.T) {
 		t.Logf("%s: %v", name, states)
 	}
 }
+
+func TestDefinitionAccessorsAndErrorText(t *testing.T) {
+	d := Refund()
+	tk := openRefund(t)
+	if err := d.Can(tk, "review", alice, t0); err != nil {
+		t.Errorf("Can(review) = %v", err)
+	}
+	if err := d.Can(tk, "refund", alice, t0); !errors.Is(err, ErrInvalidTransition) {
+		t.Errorf("Can(refund) = %v", err)
+	}
+	if s, ok := d.State(StateAwaitingCustomer); !ok || !s.Waiting || s.Terminal {
+		t.Errorf("State(awaiting_customer) = %+v, %v", s, ok)
+	}
+	if _, ok := d.State("nope"); ok {
+		t.Error("State(nope) found")
+	}
+	if d.Initial() != StateSubmitted || d.Name() != "refund" {
+		t.Errorf("Initial %q Name %q", d.Initial(), d.Name())
+	}
+	_, err := NewDefinition(Spec{Name: "m", Initial: "a", States: []StateSpec{{Name: "a"}, {Name: "z", Terminal: true}},
+		Transitions: []TransitionSpec{{Event: "go", From: []string{"a"}, To: "q"}}})
+	if want := `ticket: definition "m": unknown state: transition "go": state "q": target state is not defined`; err == nil || err.Error() != want {
+		t.Errorf("error text = %v, want %s", err, want)
+	}
+	ge := &GuardError{TicketID: "R-1", Event: "approve", From: "reviewing", To: "finance", Reason: errors.New("金额超限")}
+	if want := "ticket: R-1: approve (reviewing → finance) refused: 金额超限"; ge.Error() != want {
+		t.Errorf("GuardError = %q", ge.Error())
+	}
+	if ProblemBadName.String() != "bad name" || Problem(99).String() != "problem(99)" {
+		t.Errorf("Problem strings: %s, %s", ProblemBadName, Problem(99))
+	}
+	for m := FirstReply; m <= Resolution; m++ {
+		if got, ok := ParseMetric(m.String()); !ok || got != m {
+			t.Errorf("ParseMetric(%s) = %v, %v", m, got, ok)
+		}
+	}
+	if _, ok := ParseMetric("nope"); ok || Metric(9).String() != "metric(9)" || ClockState(9).String() != "unknown" {
+		t.Error("unknown metric or clock state accepted")
+	}
+}

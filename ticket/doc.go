@@ -23,7 +23,8 @@
 //     after a policy change.
 //   - Service: ties it together — Open, Transition, Reply, Assign; hooks and
 //     the Notifier after commit; Check, the SLA sweep that records and fires
-//     warnings and breaches only in business time; Report for metrics.
+//     warnings and breaches only in business time; Due and Breached queries;
+//     Recompute and RecomputeAll after a policy change; Report for metrics.
 //
 // Usage:
 //
@@ -56,6 +57,16 @@
 // compare-and-set: exactly one write wins per version, and Service.Transition
 // retries the losers against the fresh ticket. Tickets and Records are plain
 // values.
+//
+// # Performance
+//
+// A step (Apply, Reply, …) on a ticket a previous step returned appends its
+// record to spare capacity of the history in place, claimed atomically, so a
+// ticket moving forward costs amortised O(1) per record; a second step from
+// the same input copies the history instead (see Ticket). SLA evaluation
+// replays the history once, asking the business calendar only when the
+// replay crosses an opening or a closing. BenchmarkTransition and
+// BenchmarkSLADue measure both.
 //
 // # Testing
 //

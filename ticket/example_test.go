@@ -169,3 +169,49 @@ func ExampleSLA_Evaluate() {
 	// resolution: running 1h0m0s due Mon 10-05 16:00
 	// next due: Mon 10-05 16:00
 }
+
+// ExampleService_Check runs the SLA sweep over a night: the first-reply
+// warning falls due after closing time, so it is held back until the office
+// opens, and nobody is paged at 3 a.m.
+func ExampleService_Check() {
+	ctx := context.Background()
+	var hours businesshours.Calendar
+	err := json.Unmarshal([]byte(`{"time_zone":"Asia/Shanghai","weekly":{
+		"mon":["09:00-12:00","13:30-18:00"],"tue":["09:00-12:00","13:30-18:00"]}}`), &hours)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	loc := hours.Location()
+	sla, _ := ticket.NewSLA(ticket.Policy{
+		Name: "support", Calendar: &hours, WarnBefore: 30 * time.Minute,
+		Targets: map[ticket.Priority]ticket.Targets{ticket.PriorityNormal: {FirstReply: time.Hour}},
+	})
+	now := time.Date(2026, 9, 28, 17, 30, 0, 0, loc) // Monday 17:30
+	svc := &ticket.Service{
+		SLA: sla,
+		Now: func() time.Time { return now },
+		OnSLA: func(ctx context.Context, e ticket.SLAEvent) {
+			fmt.Printf("  %s %s on %s, due %s\n", e.Metric, e.Kind, e.TicketID, e.Due.Format("Mon 15:04"))
+		},
+	}
+	if _, err := svc.Open(ctx, "support", ticket.Ticket{ID: "S-9"}, ticket.Customer("c")); err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, hm := range [][2]int{{17, 45}, {18, 15}, {27, 0}, {33, 1}, {33, 31}} { // hours after Monday 00:00
+		now = time.Date(2026, 9, 28, hm[0], hm[1], 0, 0, loc)
+		fmt.Println(now.Format("Mon 15:04"))
+		if _, err := svc.Check(ctx, now); err != nil {
+			fmt.Println(err)
+		}
+	}
+	// Output:
+	// Mon 17:45
+	// Mon 18:15
+	// Tue 03:00
+	// Tue 09:01
+	//   first_reply warning on S-9, due Tue 09:30
+	// Tue 09:31
+	//   first_reply breach on S-9, due Tue 09:30
+}

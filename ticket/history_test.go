@@ -16,12 +16,15 @@ func TestHistoryChainAppendsInPlaceWithoutSharing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := d.Can(tk, "open", alice, t0); err != nil {
+		t.Fatal(err)
+	}
 	a, _, err := d.Apply(tk, "open", alice, t0, "a")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if &a.History[0] != &tk.History[0] {
-		t.Error("a step on a fresh result copied the history instead of appending in place")
+		t.Error("a step on a fresh result (after Can) copied the history instead of appending in place")
 	}
 	// Two steps from one input: the first appends in place, the second
 	// must get its own array.

@@ -21,8 +21,9 @@ import (
 type Service struct {
 	// Store keeps the tickets. Nil means a MemoryStore private to this Service.
 	Store Store
-	// Definitions are the state machines tickets may follow, by name. Empty
-	// means GeneralSupport() and Refund().
+	// Definitions are the state machines tickets may follow, by name (a
+	// later one replaces an earlier one of the same name; nil entries are
+	// ignored). Empty means GeneralSupport() and Refund().
 	Definitions []*Definition
 	// SLA chooses and evaluates SLA policies. Nil tracks no SLA (metrics are
 	// still computed, in calendar time).
@@ -38,8 +39,9 @@ type Service struct {
 	// and re-apply after a version conflict. Zero means 3; negative means
 	// never.
 	Retries int
-	// Logger receives debug messages about conflicts and failed side
-	// effects. Nil is silent. No customer data is logged.
+	// Logger receives a warning for each failed notification or hook (with
+	// the ticket id, record seq and event, never the message text or the
+	// customer) and debug messages about version conflicts. Nil is silent.
 	Logger *slog.Logger
 
 	once  sync.Once
@@ -61,32 +63,6 @@ type Result struct {
 	HookErr error
 }
 
-// SLAEventKind says whether an SLA event is a warning or a breach.
-// It is a plain value.
-type SLAEventKind string
-
-// SLA event kinds.
-const (
-	SLAWarning SLAEventKind = "warning"
-	SLABreach  SLAEventKind = "breach"
-)
-
-// SLAEvent is a warning or breach recorded by Check.
-// It is a plain value.
-type SLAEvent struct {
-	Kind     SLAEventKind
-	TicketID string
-	Policy   string
-	Metric   Metric
-	Instance int64     // the Seq of the record that started the clock
-	Due      time.Time // the clock's due instant
-	At       time.Time // when Check recorded it
-	Ticket   Ticket    // the ticket after the record was appended
-}
-
-// SLAActor is the actor of the records Check appends.
-var SLAActor = System("sla")
-
 func (s *Service) setup() {
 	s.once.Do(func() {
 		s.store = s.Store
@@ -99,7 +75,9 @@ func (s *Service) setup() {
 		}
 		s.defs = make(map[string]*Definition, len(defs))
 		for _, d := range defs {
-			s.defs[d.Name()] = d
+			if d != nil {
+				s.defs[d.Name()] = d
+			}
 		}
 	})
 }
@@ -298,204 +276,13 @@ func (s *Service) afterCommit(ctx context.Context, d *Definition, t Ticket, rec 
 			}
 		}
 	}
-	if s.Logger != nil && (res.HookErr != nil || res.NotifyErr != nil) {
-		s.Logger.DebugContext(ctx, "ticket: side effect failed after commit", "ticket", t.ID, "seq", rec.Seq)
+	if s.Logger != nil {
+		if res.NotifyErr != nil {
+			s.Logger.WarnContext(ctx, "ticket: customer notification failed; the change is committed", "ticket", t.ID, "seq", rec.Seq, "event", res.Notification.Event)
+		}
+		if res.HookErr != nil {
+			s.Logger.WarnContext(ctx, "ticket: hook failed; the change is committed", "ticket", t.ID, "seq", rec.Seq, "event", rec.Event)
+		}
 	}
 	return res
-}
-
-// Status returns the ticket's SLA status and metrics at the Service's now.
-func (s *Service) Status(ctx context.Context, id string) (Status, error) {
-	t, err := s.Get(ctx, id)
-	if err != nil {
-		return Status{}, err
-	}
-	d, err := s.definitionOf(&t)
-	if err != nil {
-		return Status{}, err
-	}
-	return s.SLA.Evaluate(d, &t, s.now()), nil
-}
-
-// Recompute re-derives the ticket's SLA fields from its history, for
-// example after the SLA policies changed, and stores them (as a new version
-// without a history record).
-func (s *Service) Recompute(ctx context.Context, id string) (Ticket, error) {
-	s.setup()
-	for attempt := 0; ; attempt++ {
-		t, err := s.store.Get(ctx, id)
-		if err != nil {
-			return Ticket{}, err
-		}
-		d, err := s.definitionOf(&t)
-		if err != nil {
-			return Ticket{}, err
-		}
-		next := t.Clone()
-		s.refreshSLA(d, &next, s.now())
-		next.Version++
-		err = s.store.Update(ctx, next, t.Version, nil)
-		if errors.Is(err, ErrConflict) && attempt < 3 {
-			continue
-		}
-		return next, err
-	}
-}
-
-// Check is the SLA sweep the host calls periodically (every minute, say)
-// with the current time. For every ticket whose AlertAt has passed it
-// records the due warnings and breaches in the ticket's history (so each
-// fires once, even with several replicas sweeping) and then calls OnSLA.
-// Alerts are held back while the policy's AlertHours (by default its
-// Calendar) is closed, so nobody is paged at 3 a.m. for a business-hours
-// SLA: they fire on the first sweep after opening. Tickets changed
-// concurrently are skipped and picked up by the next sweep.
-func (s *Service) Check(ctx context.Context, now time.Time) ([]SLAEvent, error) {
-	s.setup()
-	if s.SLA == nil {
-		return nil, nil
-	}
-	due, err := s.store.Find(ctx, Query{AlertBefore: now})
-	if err != nil {
-		return nil, err
-	}
-	var events []SLAEvent
-	for _, t := range due {
-		if err := ctx.Err(); err != nil {
-			return events, err
-		}
-		d, err := s.definitionOf(&t)
-		if err != nil {
-			continue
-		}
-		p := s.SLA.Policy(&t)
-		if p != nil && !p.alertHours().IsOpen(now) {
-			continue
-		}
-		st := s.SLA.Evaluate(d, &t, now)
-		st.fillWarnings(p, now)
-		next := t
-		var fired []SLAEvent
-		for _, c := range st.Clocks {
-			if !c.alertable() {
-				continue
-			}
-			kind := RecordKind("")
-			switch {
-			case c.Breached && !c.BreachRecorded:
-				kind = RecordSLABreach
-			case !c.Breached && !c.Warned && !c.WarnAt.IsZero() && !c.WarnAt.After(now):
-				kind = RecordSLAWarning
-			default:
-				continue
-			}
-			var rec Record
-			next, rec = next.appendRecord(Record{Kind: kind, At: now, Actor: SLAActor, From: t.State, To: t.State,
-				Metric: c.Metric.String(), Instance: c.Instance, Note: fmt.Sprintf("due %s", c.Due.Format(time.RFC3339))})
-			ev := SLAEvent{Kind: SLAWarning, TicketID: t.ID, Policy: st.Policy, Metric: c.Metric, Instance: c.Instance, Due: c.Due, At: rec.At}
-			if kind == RecordSLABreach {
-				ev.Kind = SLABreach
-			}
-			fired = append(fired, ev)
-		}
-		// Appending records bumped the version once per record; the store
-		// expects exactly one bump per update.
-		next.Version = t.Version + 1
-		s.refreshSLA(d, &next, now)
-		if len(fired) == 0 && next.DueAt.Equal(t.DueAt) && next.AlertAt.Equal(t.AlertAt) {
-			continue // nothing to record (an alert exactly at its due instant)
-		}
-		if err := s.store.Update(ctx, next, t.Version, next.History[len(t.History):]); err != nil {
-			if errors.Is(err, ErrConflict) {
-				continue
-			}
-			return events, err
-		}
-		for i := range fired {
-			fired[i].Ticket = next
-			if s.OnSLA != nil {
-				s.OnSLA(ctx, fired[i])
-			}
-		}
-		events = append(events, fired...)
-	}
-	return events, nil
-}
-
-// Due returns the tickets whose earliest running SLA clock is due at or
-// before before, most urgent first; limit 0 means all.
-func (s *Service) Due(ctx context.Context, before time.Time, limit int) ([]Ticket, error) {
-	return s.Find(ctx, Query{DueBefore: before, Limit: limit})
-}
-
-// Breached returns the tickets with a running SLA clock past its due
-// instant at now, most overdue first; limit 0 means all.
-func (s *Service) Breached(ctx context.Context, now time.Time, limit int) ([]Ticket, error) {
-	return s.Due(ctx, now, limit)
-}
-
-// Summary aggregates ticket metrics.
-// It is a plain value.
-type Summary struct {
-	Tickets           int
-	Responded         int           // tickets with a first response
-	MeanFirstResponse time.Duration // over responded tickets
-	MaxFirstResponse  time.Duration
-	Resolved          int           // tickets in a resolved state
-	MeanResolution    time.Duration // over resolved tickets
-	Reopens           int           // total reopens
-	Breaches          int           // total breached clock instances
-	BreachedTickets   int           // tickets with at least one breach
-}
-
-// Summarize aggregates per-ticket statuses.
-func Summarize(statuses []Status) Summary {
-	var s Summary
-	var frt, res time.Duration
-	for _, st := range statuses {
-		s.Tickets++
-		if st.Responded {
-			s.Responded++
-			frt += st.FirstResponse
-			s.MaxFirstResponse = max(s.MaxFirstResponse, st.FirstResponse)
-		}
-		if st.Resolved {
-			s.Resolved++
-			res += st.Resolution
-		}
-		s.Reopens += st.Reopens
-		s.Breaches += st.Breaches
-		if st.Breaches > 0 {
-			s.BreachedTickets++
-		}
-	}
-	if s.Responded > 0 {
-		s.MeanFirstResponse = frt / time.Duration(s.Responded)
-	}
-	if s.Resolved > 0 {
-		s.MeanResolution = res / time.Duration(s.Resolved)
-	}
-	return s
-}
-
-// Report evaluates the tickets matching q at the Service's now and returns
-// their aggregate metrics and, per ticket id, their statuses.
-func (s *Service) Report(ctx context.Context, q Query) (Summary, map[string]Status, error) {
-	ts, err := s.Find(ctx, q)
-	if err != nil {
-		return Summary{}, nil, err
-	}
-	now := s.now()
-	per := make(map[string]Status, len(ts))
-	all := make([]Status, 0, len(ts))
-	for i := range ts {
-		d, err := s.definitionOf(&ts[i])
-		if err != nil {
-			return Summary{}, nil, err
-		}
-		st := s.SLA.Evaluate(d, &ts[i], now)
-		per[ts[i].ID] = st
-		all = append(all, st)
-	}
-	return Summarize(all), per, nil
 }

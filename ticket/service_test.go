@@ -3,6 +3,7 @@ package ticket_test
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -116,9 +117,18 @@ func TestServiceNotifierFailureKeepsTransition(t *testing.T) {
 	ctx := context.Background()
 	boom := errors.New("wechat: 45015 response out of time limit")
 	notes := &recorder{fail: boom}
-	svc := &ticket.Service{Notifier: notes, Now: func() time.Time { return monday }}
-	if _, err := svc.Open(ctx, "refund", ticket.Ticket{ID: "R-2"}, ticket.Customer("c")); err != nil {
+	var logs strings.Builder
+	logger := slog.New(slog.NewTextHandler(&logs, nil))
+	svc := &ticket.Service{Notifier: notes, Now: func() time.Time { return monday }, Logger: logger}
+	opened, err := svc.Open(ctx, "refund", ticket.Ticket{ID: "R-2", CustomerID: "13800138000"}, ticket.Customer("13800138000"))
+	if err != nil {
 		t.Fatalf("Open must not fail on a notifier error: %v", err)
+	}
+	if !errors.Is(opened.NotifyErr, boom) {
+		t.Errorf("Open NotifyErr = %v", opened.NotifyErr)
+	}
+	if got := logs.String(); !strings.Contains(got, "level=WARN") || !strings.Contains(got, "ticket=R-2") || strings.Contains(got, "13800138000") || strings.Contains(got, "退款") {
+		t.Errorf("log = %q: want a warning naming the ticket, without the customer or the text", got)
 	}
 	res, err := svc.Transition(ctx, "R-2", "review", ticket.Agent("a"), "")
 	if err != nil {
@@ -410,6 +420,24 @@ func TestServiceRecomputeAndReport(t *testing.T) {
 	if err != nil || !c.DueAt.Equal(monday.Add(4*time.Hour)) {
 		t.Errorf("Recompute: DueAt %v, %v", c.DueAt, err)
 	}
+	// Recomputing again changes nothing and writes nothing.
+	again, err := relaxedSvc.Recompute(ctx, "c")
+	if err != nil || again.Version != c.Version {
+		t.Errorf("second Recompute: version %d → %d, %v", c.Version, again.Version, err)
+	}
+	// The bulk form updates the rest: b is answered (nothing due), a is
+	// reopened (nothing tracked beyond the first reply).
+	clock.Add(time.Minute)
+	n, err := relaxedSvc.RecomputeAll(ctx, ticket.Query{CustomerID: "c1"})
+	if err != nil || n != 0 {
+		t.Errorf("RecomputeAll = %d, %v; want 0 changed", n, err)
+	}
+	if n, err := svc.RecomputeAll(ctx, ticket.Query{CustomerID: "c1"}); err != nil || n != 1 {
+		t.Errorf("RecomputeAll back to the strict policy = %d, %v; want 1 (c)", n, err)
+	}
+	if c, _ := svc.Get(ctx, "c"); !c.DueAt.Equal(monday.Add(time.Hour)) {
+		t.Errorf("after RecomputeAll DueAt = %v", c.DueAt)
+	}
 	sum, _, _ = relaxedSvc.Report(ctx, ticket.Query{CustomerID: "c1"})
 	if sum.Breaches != 0 {
 		t.Errorf("breaches under the relaxed policy = %d, want 0", sum.Breaches)
@@ -508,5 +536,77 @@ func TestServiceSLAHolidaysAndWorkingDays(t *testing.T) {
 	evs, err := svc.Check(ctx, at)
 	if err != nil || len(evs) != 1 || evs[0].TicketID != "N-1" || evs[0].Kind != ticket.SLABreach {
 		t.Fatalf("Check on Tuesday = %+v, %v", evs, err)
+	}
+}
+
+func TestServiceAssignAndPriority(t *testing.T) {
+	ctx := context.Background()
+	clock := &fakeClock{t: monday}
+	sla, _ := ticket.NewSLA(ticket.Policy{Name: "p", Targets: map[ticket.Priority]ticket.Targets{
+		ticket.PriorityNormal: {FirstReply: 4 * time.Hour},
+		ticket.PriorityUrgent: {FirstReply: 15 * time.Minute},
+	}})
+	svc := &ticket.Service{SLA: sla, Now: clock.Now}
+	if _, err := svc.Open(ctx, "support", ticket.Ticket{ID: "A-1", CustomerID: "c"}, ticket.Customer("c")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Open(ctx, "support", ticket.Ticket{ID: "A-2", CustomerID: "c"}, ticket.Customer("c")); err != nil {
+		t.Fatal(err)
+	}
+	clock.Add(time.Minute)
+	res, err := svc.Assign(ctx, "A-1", "bob", ticket.System("router"), "skills: refund")
+	if err != nil || res.Ticket.Assignee != "bob" || res.Record.Kind != ticket.RecordAssign || res.Record.Actor != ticket.System("router") {
+		t.Fatalf("Assign = %+v, %v", res.Record, err)
+	}
+	// Raising the priority switches to the urgent target at once.
+	res, err = svc.SetPriority(ctx, "A-1", ticket.PriorityUrgent, ticket.Agent("lead"), "VIP")
+	if err != nil || res.Ticket.Priority != ticket.PriorityUrgent || !res.Ticket.DueAt.Equal(monday.Add(15*time.Minute)) {
+		t.Fatalf("SetPriority = %+v due %v, %v", res.Record, res.Ticket.DueAt, err)
+	}
+	if _, err := svc.SetPriority(ctx, "A-1", "p0", ticket.Agent("lead"), ""); !errors.Is(err, ticket.ErrInvalidTicket) {
+		t.Errorf("SetPriority(p0) err = %v", err)
+	}
+	got, err := svc.Find(ctx, ticket.Query{State: ticket.StateNew, Assignee: "bob"})
+	if err != nil || len(got) != 1 || got[0].ID != "A-1" {
+		t.Errorf("Find by state and assignee = %v, %v", got, err)
+	}
+	last, ok := got[0].Last()
+	if !ok || last.Kind != ticket.RecordPriority || last.Value != "urgent" || last.Note != "VIP" {
+		t.Errorf("Last = %+v, %v", last, ok)
+	}
+	if want := "#3 2026-09-28T09:01:00Z agent:lead priority =urgent \"VIP\""; last.String() != want {
+		t.Errorf("Record.String = %q, want %q", last.String(), want)
+	}
+	if _, ok := (ticket.Ticket{}).Last(); ok {
+		t.Error("Last of an empty history reported a record")
+	}
+	// Unassigning is recorded too.
+	if res, err := svc.Assign(ctx, "A-1", "", ticket.Agent("bob"), "on leave"); err != nil || res.Ticket.Assignee != "" || res.Record.Value != "" {
+		t.Errorf("unassign = %+v, %v", res.Record, err)
+	}
+}
+
+// TestServiceAlertHours fires alerts of a 24-hour SLA only in the on-call
+// hours when AlertHours is set.
+func TestServiceAlertHours(t *testing.T) {
+	ctx := context.Background()
+	cal := shanghai(t)
+	loc := cal.Location()
+	sla, _ := ticket.NewSLA(ticket.Policy{Name: "24h", AlertHours: cal,
+		Targets: map[ticket.Priority]ticket.Targets{ticket.PriorityNormal: {FirstReply: time.Hour}}})
+	clock := &fakeClock{t: time.Date(2026, 9, 28, 23, 0, 0, 0, loc)} // Monday 23:00
+	svc := &ticket.Service{SLA: sla, Now: clock.Now}
+	res, err := svc.Open(ctx, "support", ticket.Ticket{ID: "N"}, ticket.Customer("c"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := time.Date(2026, 9, 29, 0, 0, 0, 0, loc); !res.Ticket.DueAt.Equal(want) {
+		t.Errorf("calendar-hour DueAt = %v, want %v", res.Ticket.DueAt, want)
+	}
+	if evs, _ := svc.Check(ctx, time.Date(2026, 9, 29, 3, 0, 0, 0, loc)); len(evs) != 0 {
+		t.Errorf("3 a.m. Check fired %+v", evs)
+	}
+	if evs, _ := svc.Check(ctx, time.Date(2026, 9, 29, 9, 0, 0, 0, loc)); len(evs) != 1 || !evs[0].Due.Equal(res.Ticket.DueAt) {
+		t.Errorf("09:00 Check = %+v", evs)
 	}
 }
