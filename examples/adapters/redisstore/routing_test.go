@@ -16,3 +16,11 @@ func TestRoutingStoreConformance(t *testing.T) {
 		return redisstore.NewRoutingStore(rdb, prefix)
 	})
 }
+
+func TestConversationStoreConformance(t *testing.T) {
+	testenv.RedisURL(t)
+	routingtest.TestConversationStore(t, func(t *testing.T) routing.ConversationStore {
+		rdb, prefix := testenv.Redis(t)
+		return redisstore.NewRoutingStore(rdb, prefix)
+	})
+}
