@@ -15,6 +15,7 @@ import (
 // TestDedupStorePurge checks that Purge deletes expired records only, by the
 // store's clock.
 func TestDedupStorePurge(t *testing.T) {
+	t.Parallel()
 	pool := testenv.Postgres(t, 0, pgstore.Migrate)
 	var mu sync.Mutex
 	clock := time.Unix(1700000000, 0)
@@ -50,6 +51,7 @@ func TestDedupStorePurge(t *testing.T) {
 
 // TestDedupStoreServerClock checks expiry by the database's clock (Now nil).
 func TestDedupStoreServerClock(t *testing.T) {
+	t.Parallel()
 	s := pgstore.NewDedupStore(testenv.Postgres(t, 0, pgstore.Migrate))
 	ctx := context.Background()
 	if ok, _, err := s.Claim(ctx, "k", wechatmp.DedupRecord{Owner: "a"}, 50*time.Millisecond); err != nil || !ok {

@@ -41,6 +41,7 @@ func sameEntry(a, b kb.Entry) bool {
 }
 
 func TestKBStore(t *testing.T) {
+	t.Parallel()
 	testenv.PostgresDSN(t)
 	ctx := context.Background()
 

@@ -14,6 +14,7 @@ import (
 // TestDedupStoreServerClock checks expiry by Redis's own clock (Now nil):
 // the record's PX expiry.
 func TestDedupStoreServerClock(t *testing.T) {
+	t.Parallel()
 	rdb, prefix := testenv.Redis(t)
 	s := redisstore.NewDedupStore(rdb, prefix)
 	ctx := context.Background()

@@ -10,6 +10,7 @@ import (
 )
 
 func TestRoutingStoreConformance(t *testing.T) {
+	t.Parallel()
 	testenv.RedisURL(t)
 	routingtest.TestStore(t, func(t *testing.T) routing.Store {
 		rdb, prefix := testenv.Redis(t)
@@ -18,6 +19,7 @@ func TestRoutingStoreConformance(t *testing.T) {
 }
 
 func TestConversationStoreConformance(t *testing.T) {
+	t.Parallel()
 	testenv.RedisURL(t)
 	routingtest.TestConversationStore(t, func(t *testing.T) routing.ConversationStore {
 		rdb, prefix := testenv.Redis(t)
