@@ -8,7 +8,7 @@
 //	if err != nil { ... }
 //	if err := pgstore.Migrate(ctx, pool); err != nil { ... }
 //	tickets := &ticket.Service{Store: pgstore.NewTicketStore(pool)}
-//	customers, err := identity.NewRegistry(identity.Config{Store: pgstore.NewIdentityStore(pool), ...})
+//	customers, err := identity.New(identity.Config{Store: pgstore.NewIdentityStore(pool), ...})
 //	handler, err := wechatmp.NewHandler(wechatmp.HandlerConfig{Dedup: pgstore.NewDedupStore(pool), ...})
 //
 // # Schema

@@ -14,11 +14,13 @@ func newIdentityStore(t *testing.T) identity.Store {
 }
 
 func TestIdentityStoreConformance(t *testing.T) {
+	t.Parallel()
 	testenv.PostgresDSN(t)
 	identitytest.TestStore(t, newIdentityStore)
 }
 
 func TestIdentityRegistryOnPostgres(t *testing.T) {
+	t.Parallel()
 	testenv.PostgresDSN(t)
 	identitytest.TestRegistry(t, newIdentityStore)
 }

@@ -53,7 +53,7 @@ func migrations() ([]migration, error) {
 
 // SchemaVersion is the version of the newest embedded migration: the schema
 // version Migrate brings a database to.
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 // Migrate creates or upgrades the pgstore tables in the pool's current
 // schema (the first schema of its search_path). It applies, in one

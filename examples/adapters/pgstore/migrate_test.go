@@ -12,6 +12,7 @@ import (
 // TestMigrateIdempotent runs Migrate concurrently and repeatedly on an empty
 // schema: every run succeeds and each migration is recorded once.
 func TestMigrateIdempotent(t *testing.T) {
+	t.Parallel()
 	pool := testenv.Postgres(t, 8, nil)
 	ctx := context.Background()
 	var wg sync.WaitGroup

@@ -10,6 +10,7 @@ import (
 )
 
 func TestTicketStoreConformance(t *testing.T) {
+	t.Parallel()
 	testenv.PostgresDSN(t)
 	tickettest.TestStore(t, func(t *testing.T) ticket.Store {
 		return pgstore.NewTicketStore(testenv.Postgres(t, 0, pgstore.Migrate))

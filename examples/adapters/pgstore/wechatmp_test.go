@@ -11,6 +11,7 @@ import (
 )
 
 func TestWindowStoreConformance(t *testing.T) {
+	t.Parallel()
 	testenv.PostgresDSN(t)
 	wechatmptest.TestWindowStore(t, func(t *testing.T) wechatmp.WindowStore {
 		return pgstore.NewWindowStore(testenv.Postgres(t, 0, pgstore.Migrate))
@@ -18,6 +19,7 @@ func TestWindowStoreConformance(t *testing.T) {
 }
 
 func TestDedupStoreConformance(t *testing.T) {
+	t.Parallel()
 	testenv.PostgresDSN(t)
 	wechatmptest.TestDedupStore(t, func(t *testing.T) wechatmp.DedupStore {
 		return pgstore.NewDedupStore(testenv.Postgres(t, 0, pgstore.Migrate))
@@ -25,6 +27,7 @@ func TestDedupStoreConformance(t *testing.T) {
 }
 
 func TestDedupStoreExpiry(t *testing.T) {
+	t.Parallel()
 	testenv.PostgresDSN(t)
 	wechatmptest.TestDedupStoreExpiry(t, func(t *testing.T, now func() time.Time) wechatmp.DedupStore {
 		s := pgstore.NewDedupStore(testenv.Postgres(t, 0, pgstore.Migrate))
@@ -34,6 +37,7 @@ func TestDedupStoreExpiry(t *testing.T) {
 }
 
 func TestTokenStoreConformance(t *testing.T) {
+	t.Parallel()
 	testenv.PostgresDSN(t)
 	wechatmptest.TestTokenStore(t, func(t *testing.T) wechatmp.TokenStore {
 		return pgstore.NewTokenStore(testenv.Postgres(t, 0, pgstore.Migrate))

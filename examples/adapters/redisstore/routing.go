@@ -13,8 +13,8 @@ import (
 	"github.com/kefu-go/kefu/routing"
 )
 
-// RoutingStore is a routing.Store (AgentStore and QueueStore) on Redis,
-// shared by every replica of the host.
+// RoutingStore is a routing.Store (AgentStore and QueueStore) and a
+// routing.ConversationStore on Redis, shared by every replica of the host.
 //
 // An agent is one hash, prefix + "agent:{id}": presence, load, load per
 // channel ("ch:<channel>"), the conversations held ("cv:<conversation>" →
@@ -28,6 +28,9 @@ import (
 // A holding queue is a hash prefix + "queue:{name}" from conversation id to
 // the JSON of its routing.Waiting entry; Remove is HDEL, so exactly one of
 // several concurrent removers succeeds.
+//
+// An open conversation is a hash prefix + "conv:" + id with its version and
+// JSON; UpdateConversation is a compare-and-set script.
 //
 // It is safe for concurrent use.
 type RoutingStore struct {

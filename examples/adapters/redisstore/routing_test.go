@@ -10,8 +10,18 @@ import (
 )
 
 func TestRoutingStoreConformance(t *testing.T) {
+	t.Parallel()
 	testenv.RedisURL(t)
 	routingtest.TestStore(t, func(t *testing.T) routing.Store {
+		rdb, prefix := testenv.Redis(t)
+		return redisstore.NewRoutingStore(rdb, prefix)
+	})
+}
+
+func TestConversationStoreConformance(t *testing.T) {
+	t.Parallel()
+	testenv.RedisURL(t)
+	routingtest.TestConversationStore(t, func(t *testing.T) routing.ConversationStore {
 		rdb, prefix := testenv.Redis(t)
 		return redisstore.NewRoutingStore(rdb, prefix)
 	})

@@ -11,6 +11,7 @@ import (
 )
 
 func TestTokenStoreConformance(t *testing.T) {
+	t.Parallel()
 	testenv.RedisURL(t)
 	wechatmptest.TestTokenStore(t, func(t *testing.T) wechatmp.TokenStore {
 		rdb, prefix := testenv.Redis(t)
@@ -19,6 +20,7 @@ func TestTokenStoreConformance(t *testing.T) {
 }
 
 func TestDedupStoreConformance(t *testing.T) {
+	t.Parallel()
 	testenv.RedisURL(t)
 	wechatmptest.TestDedupStore(t, func(t *testing.T) wechatmp.DedupStore {
 		rdb, prefix := testenv.Redis(t)
@@ -27,6 +29,7 @@ func TestDedupStoreConformance(t *testing.T) {
 }
 
 func TestDedupStoreExpiry(t *testing.T) {
+	t.Parallel()
 	testenv.RedisURL(t)
 	wechatmptest.TestDedupStoreExpiry(t, func(t *testing.T, now func() time.Time) wechatmp.DedupStore {
 		rdb, prefix := testenv.Redis(t)
@@ -37,6 +40,7 @@ func TestDedupStoreExpiry(t *testing.T) {
 }
 
 func TestWindowStoreConformance(t *testing.T) {
+	t.Parallel()
 	testenv.RedisURL(t)
 	wechatmptest.TestWindowStore(t, func(t *testing.T) wechatmp.WindowStore {
 		rdb, prefix := testenv.Redis(t)
