@@ -32,7 +32,10 @@
 // Stores return the sentinels their interfaces document (ticket.ErrConflict,
 // identity.ErrVersionConflict, wechatmp.ErrWindowQuota, …), wrapped with
 // context; database failures are returned wrapped, prefixed "pgstore:", and
-// keep the *pgconn.PgError reachable with errors.As.
+// keep the *pgconn.PgError reachable with errors.As. PostgreSQL text cannot
+// hold a NUL byte or invalid UTF-8: such a ticket, kb entry or customer is
+// refused with the package's invalid-value sentinel (ticket.ErrInvalidTicket,
+// kb.ErrInvalid, identity.ErrInvalidIdentifier) and nothing is written.
 //
 // # Time
 //

@@ -223,7 +223,7 @@ func commitRecords(ctx context.Context, tx pgx.Tx, w identity.Write) error {
 				WHERE id = $1 AND version = $2`, r.ID, r.Version, erased, raw)
 		}
 		if err != nil {
-			return fmt.Errorf("pgstore: put customer %s: %w", r.ID, err)
+			return classify(identity.ErrInvalidIdentifier, "put customer "+r.ID, err)
 		}
 		if tag.RowsAffected() == 0 {
 			return fmt.Errorf("%w: customer %s", identity.ErrVersionConflict, r.ID)
@@ -254,7 +254,7 @@ func commitRecords(ctx context.Context, tx pgx.Tx, w identity.Write) error {
 				WHERE id = $1 AND version = $2`, m.ID, m.Version, raw)
 		}
 		if err != nil {
-			return fmt.Errorf("pgstore: put merge %s: %w", m.ID, err)
+			return classify(identity.ErrInvalidIdentifier, "put merge "+m.ID, err)
 		}
 		if tag.RowsAffected() == 0 {
 			return fmt.Errorf("%w: merge %s", identity.ErrVersionConflict, m.ID)
@@ -283,7 +283,7 @@ func commitBindings(ctx context.Context, tx pgx.Tx, w identity.Write) error {
 		tag, err := tx.Exec(ctx, `INSERT INTO kefu_identity_bindings (kind, value, customer) VALUES ($1, $2, $3)
 			ON CONFLICT (kind, value) DO NOTHING`, int16(b.Key.Kind), b.Key.Value, b.Customer)
 		if err != nil {
-			return fmt.Errorf("pgstore: bind: %w", err)
+			return classify(identity.ErrInvalidIdentifier, "bind", err)
 		}
 		if tag.RowsAffected() == 1 {
 			continue

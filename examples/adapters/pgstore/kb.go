@@ -102,7 +102,7 @@ func (s *KBStore) Put(ctx context.Context, e kb.Entry) (kb.Entry, error) {
 		tag, err = s.pool.Exec(ctx, `UPDATE kefu_kb_entries SET version = $3, entry = $4 WHERE id = $1 AND version = $2`, e.ID, old, e.Version, raw)
 	}
 	if err != nil {
-		return kb.Entry{}, fmt.Errorf("pgstore: put kb entry: %w", err)
+		return kb.Entry{}, classify(kb.ErrInvalid, "put kb entry", err)
 	}
 	if tag.RowsAffected() == 1 {
 		return decodeEntry(e.ID, e.Version, raw) // a copy that shares nothing with e

@@ -63,7 +63,7 @@ SELECT count(*) FROM t`,
 		h.seq, h.kind, h.at, h.actorKind, h.actorID, h.event, h.from, h.to, h.note, h.public, h.value, h.metric, h.instance,
 	).Scan(&inserted)
 	if err != nil {
-		return fmt.Errorf("pgstore: create ticket %s: %w", t.ID, err)
+		return classify(ticket.ErrInvalidTicket, "create ticket "+t.ID, err)
 	}
 	if inserted == 0 {
 		return fmt.Errorf("%w: %s", ticket.ErrExists, t.ID)
@@ -143,7 +143,7 @@ SELECT EXISTS (SELECT 1 FROM cur), coalesce((SELECT version FROM cur), 0), coale
 	).Scan(&found, &curVersion, &curLen, &updated)
 	switch {
 	case err != nil:
-		return fmt.Errorf("pgstore: update ticket %s: %w", t.ID, err)
+		return classify(ticket.ErrInvalidTicket, "update ticket "+t.ID, err)
 	case updated:
 		return nil
 	case !found:
