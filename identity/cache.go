@@ -19,7 +19,7 @@ type customerCache struct {
 	gen     atomic.Uint64
 	mu      sync.RWMutex
 	byID    map[string]*cacheEntry
-	byOp    map[OpenID]*cacheEntry
+	byOp    map[string]*cacheEntry // key: opKey
 	byPhone map[string]*cacheEntry // key: blind index
 }
 
@@ -32,12 +32,19 @@ type cacheEntry struct {
 func newCustomerCache(ttl time.Duration, max int) *customerCache {
 	return &customerCache{
 		ttl: ttl, max: max,
-		byID: make(map[string]*cacheEntry), byOp: make(map[OpenID]*cacheEntry), byPhone: make(map[string]*cacheEntry),
+		byID: make(map[string]*cacheEntry), byOp: make(map[string]*cacheEntry), byPhone: make(map[string]*cacheEntry),
 	}
 }
 
 func (cc *customerCache) fresh(e *cacheEntry, now time.Time) bool {
 	return e != nil && now.Sub(e.loaded) < cc.ttl && !now.Before(e.loaded)
+}
+
+// appendOpKey appends the byOp key of (app, openid): app ids hold no ':'.
+func appendOpKey(dst []byte, app, openid string) []byte {
+	dst = append(dst, app...)
+	dst = append(dst, ':')
+	return append(dst, openid...)
 }
 
 // byOpenID returns the cached customer for (app, openid).
@@ -46,7 +53,8 @@ func (cc *customerCache) byOpenID(app, openid string, now time.Time) (Customer, 
 		return Customer{}, false
 	}
 	cc.mu.RLock()
-	e := cc.byOp[OpenID{App: app, ID: openid}]
+	var buf [256]byte
+	e := cc.byOp[string(appendOpKey(buf[:0], app, openid))] // no allocation
 	cc.mu.RUnlock()
 	if !cc.fresh(e, now) {
 		return Customer{}, false
@@ -111,7 +119,7 @@ func (cc *customerCache) put(c Customer, phoneIndex string, gen uint64, now time
 	e := &cacheEntry{c: c, phoneIndex: phoneIndex, loaded: now}
 	cc.byID[c.ID] = e
 	for _, o := range c.OpenIDs {
-		cc.byOp[o] = e
+		cc.byOp[string(appendOpKey(nil, o.App, o.ID))] = e
 	}
 	if phoneIndex != "" {
 		cc.byPhone[phoneIndex] = e
@@ -136,8 +144,8 @@ func (cc *customerCache) invalidate(ids ...string) {
 func (cc *customerCache) dropLocked(e *cacheEntry) {
 	delete(cc.byID, e.c.ID)
 	for _, o := range e.c.OpenIDs {
-		if cc.byOp[o] == e {
-			delete(cc.byOp, o)
+		if k := string(appendOpKey(nil, o.App, o.ID)); cc.byOp[k] == e {
+			delete(cc.byOp, k)
 		}
 	}
 	if e.phoneIndex != "" && cc.byPhone[e.phoneIndex] == e {

@@ -134,12 +134,12 @@ func randomID() string {
 // cache. Errors: ErrInvalidIdentifier for an empty app or openid (or an app
 // containing ':'), store errors otherwise.
 func (r *Registry) Resolve(ctx context.Context, app, openid string) (Customer, error) {
+	if !validOpenID(app, openid) {
+		return Customer{}, fmt.Errorf("%w: app and openid must be non-empty, app without ':'", ErrInvalidIdentifier)
+	}
 	now := r.now()
 	if c, ok := r.cache.byOpenID(app, openid, now); ok {
 		return c, nil
-	}
-	if !validOpenID(app, openid) {
-		return Customer{}, fmt.Errorf("%w: app and openid must be non-empty, app without ':'", ErrInvalidIdentifier)
 	}
 	key := OpenID{App: app, ID: openid}.Key()
 	for range maxAttempts {
