@@ -589,8 +589,27 @@ func parseInt(v string, bits int) (int64, bool) {
 	if v == "" {
 		return 0, true
 	}
+	if bits == 64 && len(v) <= 18 { // 18 digits always fit in an int64
+		if n, ok := parseDigits(v); ok {
+			return n, true
+		}
+	}
 	n, err := strconv.ParseInt(v, 10, bits)
 	return n, err == nil
+}
+
+// parseDigits parses a string of decimal digits that fits in an int64;
+// anything else (a sign, a space) reports false.
+func parseDigits(v string) (int64, bool) {
+	var n int64
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n, true
 }
 
 // parseFloat parses a finite decimal number; an empty value is 0.

@@ -137,14 +137,29 @@ func xmlNameByte(c byte, first bool) bool {
 	return false
 }
 
+// xmlNameClass classifies every byte as xmlNameByte does: bit 1 for the
+// first byte of a name, bit 2 for the others.
+var xmlNameClass = func() (t [256]uint8) {
+	for c := range 256 {
+		if xmlNameByte(byte(c), true) {
+			t[c] |= 1
+		}
+		if xmlNameByte(byte(c), false) {
+			t[c] |= 2
+		}
+	}
+	return t
+}()
+
 // name reads an element or attribute name at p.pos.
 func (p *xmlScanner) name() (string, error) {
 	start := p.pos
-	for p.pos < len(p.s) && xmlNameByte(p.s[p.pos], p.pos == start) {
-		p.pos++
-	}
-	if p.pos == start {
+	if p.pos >= len(p.s) || xmlNameClass[p.s[p.pos]]&1 == 0 {
 		return "", parseErr(p.pos, ErrMalformed, "", "invalid name")
+	}
+	p.pos++
+	for p.pos < len(p.s) && xmlNameClass[p.s[p.pos]]&2 != 0 {
+		p.pos++
 	}
 	return p.s[start:p.pos], nil
 }
@@ -244,7 +259,10 @@ func (p *xmlScanner) elements(root string, sink *parseSink) error {
 	stack[0] = xmlOpen{name: root, off: p.pos, group: true}
 	for {
 		cur := &stack[depth]
-		i := strings.IndexByte(p.s[p.pos:], '<')
+		i := 0 // most content starts with markup (a CDATA section or a tag)
+		if p.pos >= len(p.s) || p.s[p.pos] != '<' {
+			i = strings.IndexByte(p.s[p.pos:], '<')
+		}
 		if i < 0 {
 			return parseErr(cur.off, ErrMalformed, cur.name, "unterminated element")
 		}
