@@ -158,3 +158,42 @@ func TestHandlerRetriedPushOpensOneWindow(t *testing.T) {
 		t.Fatalf("window %+v", s)
 	}
 }
+
+// TestHandlerAgainstPlatformModes: the real Handler answers the fake
+// platform's pushes in every encryption mode, XML and JSON, with a passive
+// reply the platform accepts, and feeds the Window each time.
+func TestHandlerAgainstPlatformModes(t *testing.T) {
+	for _, mode := range []mptest.Mode{mptest.ModePlaintext, mptest.ModeCompatible, mptest.ModeSecure} {
+		for _, js := range []bool{false, true} {
+			name := mode.String() + "/xml"
+			if js {
+				name = mode.String() + "/json"
+			}
+			t.Run(name, func(t *testing.T) {
+				srv := clientTestServer(t, mptest.Config{Mode: mode, JSON: js})
+				win := wechatmp.NewWindow(nil, srv.Clock.Now)
+				h, err := wechatmp.NewHandler(wechatmp.HandlerConfig{
+					Crypter: srv.Crypter(), Interactions: win, Now: srv.Clock.Now, RequireEncryption: mode == mptest.ModeSecure,
+					Handler: wechatmp.MessageHandlerFunc(func(_ context.Context, m *wechatmp.Message) (wechatmp.Reply, error) {
+						return wechatmp.TextReply{Content: "echo: " + m.Content}, nil
+					}),
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				srv.SetCallback(h)
+				d, err := srv.User("o_m").SendText(context.Background(), "你好 <b>&</b>")
+				if err != nil {
+					t.Fatal(err)
+				}
+				r, ok, err := d.Reply()
+				if err != nil || !ok || r.Content != "echo: 你好 <b>&</b>" || r.MsgType != "text" || d.Attempts != 1 {
+					t.Fatalf("reply %+v, %v, %v (attempts %d, status %d, answer %.200s)", r, ok, err, d.Attempts, d.Status, d.Answer)
+				}
+				if s, _ := win.Status(context.Background(), srv.AppID(), "o_m"); s.Left != 5 || s.Kind != wechatmp.InteractionMessage {
+					t.Fatalf("window %+v", s)
+				}
+			})
+		}
+	}
+}

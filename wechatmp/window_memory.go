@@ -12,7 +12,7 @@ import (
 // for concurrent use.
 type MemoryWindowStore struct {
 	mu sync.Mutex
-	m  map[string]WindowState
+	m  map[string]*WindowState
 }
 
 var _ WindowStore = (*MemoryWindowStore)(nil)
@@ -23,12 +23,12 @@ func (s *MemoryWindowStore) Get(ctx context.Context, key string) (WindowState, e
 		return WindowState{}, err
 	}
 	s.mu.Lock()
+	defer s.mu.Unlock()
 	st, ok := s.m[key]
-	s.mu.Unlock()
 	if !ok {
 		return WindowState{}, ErrNotFound
 	}
-	return st, nil
+	return *st, nil
 }
 
 // Open implements WindowStore.
@@ -42,9 +42,9 @@ func (s *MemoryWindowStore) Open(ctx context.Context, key string, st WindowState
 		return nil
 	}
 	if s.m == nil {
-		s.m = make(map[string]WindowState)
+		s.m = make(map[string]*WindowState)
 	}
-	s.m[key] = st
+	s.m[key] = &st
 	return nil
 }
 
@@ -61,14 +61,13 @@ func (s *MemoryWindowStore) Reserve(ctx context.Context, key string, now time.Ti
 	}
 	if !st.IsOpen(now) {
 		delete(s.m, key)
-		return st, ErrWindowClosed
+		return *st, ErrWindowClosed
 	}
 	if st.Used >= st.Quota {
-		return st, ErrWindowQuota
+		return *st, ErrWindowQuota
 	}
 	st.Used++
-	s.m[key] = st
-	return st, nil
+	return *st, nil
 }
 
 // Release implements WindowStore.
@@ -80,7 +79,6 @@ func (s *MemoryWindowStore) Release(ctx context.Context, key string, openedAt ti
 	defer s.mu.Unlock()
 	if st, ok := s.m[key]; ok && st.OpenedAt.Equal(openedAt) && st.Used > 0 {
 		st.Used--
-		s.m[key] = st
 	}
 	return nil
 }
@@ -97,7 +95,6 @@ func (s *MemoryWindowStore) Exhaust(ctx context.Context, key string, openedAt, c
 		if !closesAt.IsZero() && closesAt.Before(st.ClosesAt) {
 			st.ClosesAt = closesAt
 		}
-		s.m[key] = st
 	}
 	return nil
 }
