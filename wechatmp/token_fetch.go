@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -97,7 +98,12 @@ func tokenFetch(ctx context.Context, hc *http.Client, method, u string, body any
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return Token{}, fmt.Errorf("wechatmp: token request: %w", err)
+		// The URL carries the AppSecret or a token: keep it out of the error.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return Token{}, fmt.Errorf("wechatmp: %s: token request: %w", req.URL.Path, err)
 	}
 	if err := CheckResponse(resp); err != nil {
 		return Token{}, err

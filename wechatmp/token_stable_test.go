@@ -3,6 +3,7 @@ package wechatmp_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -49,5 +50,27 @@ func TestStableTokenSource(t *testing.T) {
 	var ae *wechatmp.APIError
 	if _, err := bad.Token(ctx); !errors.As(err, &ae) || ae.Code != 40125 {
 		t.Fatalf("wrong secret: %v", err)
+	}
+}
+
+// TestTokenFetchErrorsHideSecrets: a transport error of a token request does
+// not carry its URL, which holds the AppSecret (or a component token).
+func TestTokenFetchErrorsHideSecrets(t *testing.T) {
+	dead := mptest.NewServer(mptest.Config{})
+	dead.Close()
+	ctx := context.Background()
+	src := &wechatmp.CredentialTokenSource{AppID: "wx1", AppSecret: "SECRET_APP_SECRET", BaseURL: dead.URL}
+	_, err := src.Token(ctx)
+	if err == nil || strings.Contains(err.Error(), "SECRET_APP_SECRET") {
+		t.Fatalf("credential token error: %v", err)
+	}
+	auth := &wechatmp.AuthorizerTokenSource{ComponentAppID: "wxc", AuthorizerAppID: "wxa", BaseURL: dead.URL,
+		Component: wechatmp.StaticTokenSource{Value: "SECRET_COMPONENT_TOKEN", ExpiresAt: time.Now().Add(time.Hour)},
+		Store:     &wechatmp.MemoryComponentStore{}}
+	if err := auth.SetRefreshToken(ctx, "r"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := auth.Token(ctx); err == nil || strings.Contains(err.Error(), "SECRET_COMPONENT_TOKEN") {
+		t.Fatalf("authorizer token error: %v", err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -268,11 +269,15 @@ func TestClientWindowReleaseOnTransportError(t *testing.T) {
 	dead.Close()
 	c := clientTestNew(t, srv, func(c *wechatmp.Config) {
 		c.Window = win
-		c.Tokens = wechatmp.StaticTokenSource{Value: "t", ExpiresAt: srv.Clock.Now().Add(time.Hour)}
+		c.Tokens = wechatmp.StaticTokenSource{Value: "SECRET_ACCESS_TOKEN", ExpiresAt: srv.Clock.Now().Add(time.Hour)}
 		c.BaseURL = dead.URL // connection refused: never written
 	})
-	if err := c.SendText(ctx, "o_eve", "x"); err == nil {
+	err := c.SendText(ctx, "o_eve", "x")
+	if err == nil {
 		t.Fatal("want a transport error")
+	}
+	if strings.Contains(err.Error(), "SECRET_ACCESS_TOKEN") {
+		t.Fatalf("the error leaks the access token: %v", err)
 	}
 	if s, _ := win.Status(ctx, srv.AppID(), "o_eve"); s.Left != 5 {
 		t.Fatalf("left = %d, want 5 (reservation given back)", s.Left)
