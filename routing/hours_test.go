@@ -122,7 +122,7 @@ func TestOutOfHoursExplanationUsesCalendarZone(t *testing.T) {
 // zonelessCalendar is always closed and has no zone of its own.
 type zonelessCalendar struct{}
 
-func (zonelessCalendar) IsOpen(time.Time) bool     { return false }
+func (zonelessCalendar) IsOpen(time.Time) bool    { return false }
 func (zonelessCalendar) Location() *time.Location { return nil }
 
 func TestCalendarWithoutZoneExplainsInInputZone(t *testing.T) {
