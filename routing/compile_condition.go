@@ -8,6 +8,8 @@ import (
 	"time"
 )
 
+// condition validates and compiles cd, found at path in rule; top marks a
+// rule's When, where the zero Condition matches everything.
 func (c *compiler) condition(rule, path string, cd *Condition, top bool) node {
 	n := node{path: path}
 	switch cnt := cd.setCount(); {
@@ -108,7 +110,7 @@ func (c *compiler) condition(rule, path string, cd *Condition, top bool) node {
 		}
 		n.cal = cal
 		if l, ok := cal.(interface{ Location() *time.Location }); ok {
-			n.loc = l.Location()
+			n.loc = l.Location() // nil keeps the input's own zone
 		}
 		if n.flag {
 			n.desc = fmt.Sprintf("inside business hours of %q", name)

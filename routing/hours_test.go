@@ -118,3 +118,18 @@ func TestOutOfHoursExplanationUsesCalendarZone(t *testing.T) {
 	require.Len(t, d.Rejected, 2, d.Explain())
 	assert.Contains(t, d.Explain(), "✗ when.all[1].business_hours: outside business hours of \"cn\": open at Sat 2026-10-10 10:00 CST")
 }
+
+// zonelessCalendar is always closed and has no zone of its own.
+type zonelessCalendar struct{}
+
+func (zonelessCalendar) IsOpen(time.Time) bool    { return false }
+func (zonelessCalendar) Location() *time.Location { return nil }
+
+func TestCalendarWithoutZoneExplainsInInputZone(t *testing.T) {
+	rs := mustCompile(t, routing.Config{Rules: []routing.Rule{{Name: "closed", When: routing.OutsideBusinessHours("x"),
+		Then: routing.Action{Targets: []routing.Target{{LeaveMessage: true}}}}}},
+		routing.Env{Calendars: map[string]routing.Calendar{"x": zonelessCalendar{}}})
+	d := rs.Decide(routing.Input{Time: time.Date(2026, 11, 25, 9, 30, 0, 0, time.FixedZone("CST", 8*3600))})
+	require.Equal(t, "closed", d.Rule())
+	assert.Equal(t, "closed at Wed 2026-11-25 09:30 CST", d.Matched[0].Checks[0].Got)
+}
