@@ -13,7 +13,6 @@ import (
 // schema: every run succeeds and each migration is recorded once.
 func TestMigrateIdempotent(t *testing.T) {
 	t.Parallel()
-	t.Parallel()
 	pool := testenv.Postgres(t, 8, nil)
 	ctx := context.Background()
 	var wg sync.WaitGroup
