@@ -60,6 +60,9 @@ func (s *DedupStore) Claim(ctx context.Context, key string, rec wechatmp.DedupRe
 		_, _ = s.purge(ctx, 1000)
 	}
 	for {
+		if err := ctx.Err(); err != nil {
+			return false, wechatmp.DedupRecord{}, err
+		}
 		tag, err := s.pool.Exec(ctx, `
 INSERT INTO kefu_wechat_dedup AS d (key, owner, state, reply, expires_ns) VALUES ($2, $3, $4, $5, `+dbNow+` + $6)
 ON CONFLICT (key) DO UPDATE SET owner = EXCLUDED.owner, state = EXCLUDED.state, reply = EXCLUDED.reply,

@@ -39,7 +39,10 @@
 //
 // # Time
 //
-// PostgreSQL keeps timestamps to the microsecond: ticket and identity times
-// come back truncated to microseconds. The wechatmp stores keep Unix
-// nanoseconds, so window and token times round-trip exactly.
+// Instants round-trip exactly. Ticket and wechatmp instants are stored as Unix
+// nanoseconds (bigint columns named *_ns; 0 or NULL for the zero time), which
+// covers the years 1678 to 2262, and come back in UTC; tickets are ordered by
+// instants that may differ by less than the microsecond a timestamptz keeps.
+// Identity and kb records are JSON documents with RFC 3339 times to the
+// nanosecond.
 package pgstore

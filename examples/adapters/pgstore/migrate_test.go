@@ -37,3 +37,22 @@ func TestMigrateIdempotent(t *testing.T) {
 		t.Fatalf("%d migrations recorded, newest %d; want %d", n, maxVersion, pgstore.SchemaVersion)
 	}
 }
+
+// TestSchemaJoinCollations checks that columns compared with each other share
+// a collation: a mismatch silently turns the history lookup of every ticket
+// read into a sequential scan of the whole history table.
+func TestSchemaJoinCollations(t *testing.T) {
+	t.Parallel()
+	pool := testenv.Postgres(t, 0, pgstore.Migrate)
+	var ticketID, historyID string
+	err := pool.QueryRow(context.Background(), `
+SELECT (SELECT collation_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'kefu_tickets' AND column_name = 'id'),
+	(SELECT collation_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'kefu_ticket_history' AND column_name = 'ticket_id')`).
+		Scan(&ticketID, &historyID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ticketID != "C" || historyID != "C" {
+		t.Fatalf("kefu_tickets.id collation %q, kefu_ticket_history.ticket_id %q; want both \"C\"", ticketID, historyID)
+	}
+}

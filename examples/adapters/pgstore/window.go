@@ -76,19 +76,32 @@ WHERE w.opened_ns < EXCLUDED.opened_ns`,
 // Reserve implements wechatmp.WindowStore. A window found closed is deleted,
 // so the table holds only windows that may still be used.
 func (s *WindowStore) Reserve(ctx context.Context, key string, now time.Time) (wechatmp.WindowState, error) {
-	if err := ctx.Err(); err != nil {
-		return wechatmp.WindowState{}, err
+	for {
+		if err := ctx.Err(); err != nil {
+			return wechatmp.WindowState{}, err
+		}
+		st, retry, err := s.reserve(ctx, key, now)
+		if !retry {
+			return st, err
+		}
+		// A send was released or the window reopened between the refused
+		// UPDATE and the diagnosis: try again.
 	}
+}
+
+// reserve makes one attempt; retry reports a refusal that the latest state
+// no longer explains.
+func (s *WindowStore) reserve(ctx context.Context, key string, now time.Time) (st wechatmp.WindowState, retry bool, err error) {
 	n := now.UnixNano()
-	st, err := scanWindow(s.pool.QueryRow(ctx, `
+	st, err = scanWindow(s.pool.QueryRow(ctx, `
 UPDATE kefu_wechat_windows SET used = used + 1
 WHERE key = $1 AND quota > 0 AND closes_ns > $2 AND used < quota
 RETURNING `+windowColumns, key, n))
 	if err == nil {
-		return st, nil
+		return st, false, nil
 	}
 	if !errors.Is(err, pgx.ErrNoRows) {
-		return wechatmp.WindowState{}, fmt.Errorf("pgstore: reserve window: %w", err)
+		return wechatmp.WindowState{}, false, fmt.Errorf("pgstore: reserve window: %w", err)
 	}
 	// Refused: say why, from the latest committed state.
 	st, err = scanWindow(s.pool.QueryRow(ctx, `
@@ -96,23 +109,22 @@ DELETE FROM kefu_wechat_windows WHERE key = $1 AND NOT (quota > 0 AND closes_ns 
 RETURNING `+windowColumns, key, n))
 	switch {
 	case err == nil:
-		return st, wechatmp.ErrWindowClosed
+		return st, false, wechatmp.ErrWindowClosed
 	case !errors.Is(err, pgx.ErrNoRows):
-		return wechatmp.WindowState{}, fmt.Errorf("pgstore: reserve window: %w", err)
+		return wechatmp.WindowState{}, false, fmt.Errorf("pgstore: reserve window: %w", err)
 	}
 	st, err = s.Get(ctx, key)
 	switch {
 	case errors.Is(err, wechatmp.ErrNotFound):
-		return wechatmp.WindowState{}, wechatmp.ErrWindowClosed
+		return wechatmp.WindowState{}, false, wechatmp.ErrWindowClosed
 	case err != nil:
-		return wechatmp.WindowState{}, err
+		return wechatmp.WindowState{}, false, err
 	case !st.IsOpen(now):
-		return st, wechatmp.ErrWindowClosed
+		return st, false, wechatmp.ErrWindowClosed
 	case st.Used >= st.Quota:
-		return st, wechatmp.ErrWindowQuota
+		return st, false, wechatmp.ErrWindowQuota
 	}
-	// A send was released or the window reopened in between: try again.
-	return s.Reserve(ctx, key, now)
+	return wechatmp.WindowState{}, true, nil
 }
 
 // Release implements wechatmp.WindowStore.

@@ -19,9 +19,9 @@
 // Every key starts with the prefix given to the constructor, so that several
 // deployments (or tests) share one Redis: prefix + "token:" + key,
 // "token-lease:", "dedup:", "window:", "agent:{id}", "agent-fair:{id}",
-// "turn:", "queue:{name}", "conv:". The caller's keys are used verbatim and may hold
-// any bytes. The keys one script touches share a hash tag, so the stores work
-// on Redis Cluster through a redis.UniversalClient.
+// "turn:", "queue:{name}", "conv:". The caller's keys are used verbatim and
+// may hold any bytes. The keys one script touches share a hash tag, so the
+// stores work on Redis Cluster through a redis.UniversalClient.
 //
 // # Atomicity and concurrency
 //

@@ -2,5 +2,6 @@
 // wechatmp.Handler and wechatmp.Client instances, as two processes of one
 // deployment would run them, share the Redis (or PostgreSQL) stores while the
 // mptest fake platform delivers callbacks and retries to alternating replicas
-// and agents send from both. The package has no API; see replica_test.go.
+// and agents send from both, and two routing.Dispatchers share the Redis
+// agent and queue store. The package has no API; see the tests.
 package replica

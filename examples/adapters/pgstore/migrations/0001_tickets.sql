@@ -26,7 +26,7 @@ CREATE INDEX kefu_tickets_due ON kefu_tickets (due_ns, id) WHERE due_ns IS NOT N
 CREATE INDEX kefu_tickets_alert ON kefu_tickets (alert_ns, id) WHERE alert_ns IS NOT NULL;
 
 CREATE TABLE kefu_ticket_history (
-    ticket_id  text        NOT NULL REFERENCES kefu_tickets (id) ON DELETE CASCADE,
+    ticket_id  text COLLATE "C" NOT NULL REFERENCES kefu_tickets (id) ON DELETE CASCADE,
     seq        bigint      NOT NULL,
     kind       text        NOT NULL,
     at_ns      bigint      NOT NULL,
