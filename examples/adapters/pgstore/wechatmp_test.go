@@ -43,3 +43,13 @@ func TestTokenStoreConformance(t *testing.T) {
 		return pgstore.NewTokenStore(testenv.Postgres(t, 0, pgstore.Migrate))
 	})
 }
+
+// TestTokenStoreReplicas runs the three-replica, 150-caller token scenario of
+// wechatmptest over one PostgreSQL token store.
+func TestTokenStoreReplicas(t *testing.T) {
+	t.Parallel()
+	testenv.PostgresDSN(t)
+	wechatmptest.TestTokenStoreReplicas(t, func(t *testing.T) wechatmp.TokenStore {
+		return pgstore.NewTokenStore(testenv.Postgres(t, 0, pgstore.Migrate))
+	})
+}

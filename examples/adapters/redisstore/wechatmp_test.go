@@ -47,3 +47,14 @@ func TestWindowStoreConformance(t *testing.T) {
 		return redisstore.NewWindowStore(rdb, prefix)
 	})
 }
+
+// TestTokenStoreReplicas runs the three-replica, 150-caller token scenario of
+// wechatmptest over one Redis token store.
+func TestTokenStoreReplicas(t *testing.T) {
+	t.Parallel()
+	testenv.RedisURL(t)
+	wechatmptest.TestTokenStoreReplicas(t, func(t *testing.T) wechatmp.TokenStore {
+		rdb, prefix := testenv.Redis(t)
+		return redisstore.NewTokenStore(rdb, prefix)
+	})
+}
