@@ -1,7 +1,7 @@
 // Package pgstore implements kefu's store interfaces on PostgreSQL with pgx
 // v5: ticket.Store, identity.Store, kb.Store (and kb.ConfigStore),
 // wechatmp.WindowStore and wechatmp.DedupStore. Every store passes its
-// package's conformance suite (tickettest, identitytest, wechatmptest) against
+// package's conformance suite (tickettest, identitytest, kbtest, wechatmptest) against
 // a real server.
 //
 //	pool, err := pgxpool.New(ctx, os.Getenv("DATABASE_URL"))

@@ -15,8 +15,8 @@ import (
 	"github.com/kefu-go/kefu/kb"
 )
 
-// The kb conformance suite (kb/kbtest) is not on this branch yet; these
-// tests check the same contract directly.
+// These tests add PostgreSQL-specific checks (ConfigStore, refused text) to
+// the kb/kbtest conformance suite run in kb_conformance_test.go.
 
 func newKBStore(t *testing.T) *pgstore.KBStore {
 	return pgstore.NewKBStore(testenv.Postgres(t, 0, pgstore.Migrate))
