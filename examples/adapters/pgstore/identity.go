@@ -109,31 +109,7 @@ func (s *IdentityStore) List(ctx context.Context, q identity.Query) ([]identity.
 	if !q.ErasedBefore.IsZero() {
 		args = append(args, q.ErasedBefore.UnixNano())
 	}
-	rows, err := s.pool.Query(ctx, sql, args...)
-	if err != nil {
-		return nil, fmt.Errorf("pgstore: list customers: %w", err)
-	}
-	defer rows.Close()
-	var out []identity.Record
-	for rows.Next() {
-		var (
-			id      string
-			version int64
-			raw     []byte
-		)
-		if err := rows.Scan(&id, &version, &raw); err != nil {
-			return nil, fmt.Errorf("pgstore: list customers: %w", err)
-		}
-		r, err := decodeCustomer(id, version, raw)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("pgstore: list customers: %w", err)
-	}
-	return out, nil
+	return queryVersioned(ctx, s.pool, "list customers", sql, args, decodeCustomer)
 }
 
 // Commit implements identity.Store: one transaction that checks every

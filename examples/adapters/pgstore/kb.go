@@ -53,31 +53,7 @@ func (s *KBStore) List(ctx context.Context) ([]kb.Entry, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	rows, err := s.pool.Query(ctx, `SELECT id, version, entry FROM kefu_kb_entries ORDER BY id`)
-	if err != nil {
-		return nil, fmt.Errorf("pgstore: list kb entries: %w", err)
-	}
-	defer rows.Close()
-	out := []kb.Entry{}
-	for rows.Next() {
-		var (
-			id      string
-			version int64
-			raw     []byte
-		)
-		if err := rows.Scan(&id, &version, &raw); err != nil {
-			return nil, fmt.Errorf("pgstore: list kb entries: %w", err)
-		}
-		e, err := decodeEntry(id, version, raw)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("pgstore: list kb entries: %w", err)
-	}
-	return out, nil
+	return queryVersioned(ctx, s.pool, "list kb entries", `SELECT id, version, entry FROM kefu_kb_entries ORDER BY id`, nil, decodeEntry)
 }
 
 // Put implements kb.Store: an INSERT … ON CONFLICT DO NOTHING for a new
