@@ -226,7 +226,7 @@ func (r *Registry) Get(ctx context.Context, id string) (Customer, error) {
 		}
 	}
 	gen := r.cache.generation()
-	rec, err := r.followLive(ctx, id, r.readShared) // decode copies what it keeps
+	rec, err := r.followLive(ctx, id, true) // decode copies what it keeps
 	if err != nil {
 		return Customer{}, err
 	}
@@ -276,17 +276,24 @@ func (r *Registry) LookupUnionID(ctx context.Context, unionid string) (Customer,
 // loadLive reads the record with the id, following merge tombstones. The
 // record is the caller's to change.
 func (r *Registry) loadLive(ctx context.Context, id string) (Record, error) {
-	return r.followLive(ctx, id, r.store.Get)
+	return r.followLive(ctx, id, false)
 }
 
-// followLive reads the record with the id through get, following merge
-// tombstones.
-func (r *Registry) followLive(ctx context.Context, id string, get func(context.Context, string) (Record, error)) (Record, error) {
+// followLive reads the record with the id, following merge tombstones,
+// through readShared when shared is set (the caller only reads the record)
+// and through Store.Get otherwise.
+func (r *Registry) followLive(ctx context.Context, id string, shared bool) (Record, error) {
 	if id == "" {
 		return Record{}, fmt.Errorf("%w: empty customer id", ErrInvalidIdentifier)
 	}
 	for range maxMergeHops {
-		rec, err := get(ctx, id)
+		var rec Record
+		var err error
+		if shared {
+			rec, err = r.readShared(ctx, id)
+		} else {
+			rec, err = r.store.Get(ctx, id)
+		}
 		if err != nil {
 			return Record{}, err
 		}
