@@ -47,6 +47,10 @@ func appendOpKey(dst []byte, app, openid string) []byte {
 	return append(dst, openid...)
 }
 
+// enabled reports whether the cache keeps anything; when it does not, callers
+// can skip reading the clock for it.
+func (cc *customerCache) enabled() bool { return cc.ttl > 0 }
+
 // byOpenID returns the cached customer for (app, openid).
 func (cc *customerCache) byOpenID(app, openid string, now time.Time) (Customer, bool) {
 	if cc.ttl <= 0 {

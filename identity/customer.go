@@ -1,7 +1,6 @@
 package identity
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -98,14 +97,16 @@ func (c Customer) Format(f fmt.State, verb rune) {
 	_, _ = io.WriteString(f, "identity.Customer"+c.LogValue().String())
 }
 
-// sealedFields is the plaintext sealed into Record.Sealed.
-type sealedFields struct {
-	Phone     string            `json:"p,omitempty"`
-	Name      string            `json:"n,omitempty"`
-	Sensitive map[string]string `json:"s,omitempty"`
-}
+const recordAADPrefix = "kefu/identity/v1/customer:"
 
-func recordAAD(id string) []byte { return []byte("kefu/identity/v1/customer:" + id) }
+func recordAAD(id string) []byte { return appendRecordAAD(nil, id) }
+
+// appendRecordAAD appends the additional authenticated data that binds a
+// record's sealed fields to its customer id.
+func appendRecordAAD(dst []byte, id string) []byte {
+	dst = append(dst, recordAADPrefix...)
+	return append(dst, id...)
+}
 
 // encode turns c into the record the store keeps: phone, name and sensitive
 // attributes sealed, the phone blind-indexed.
@@ -129,15 +130,17 @@ func (k *Keyring) encode(c Customer) (Record, error) {
 	if c.Phone.IsZero() && c.Name == "" && len(c.Sensitive) == 0 {
 		return r, nil
 	}
-	pt, err := json.Marshal(sealedFields{Phone: c.Phone.e164, Name: c.Name, Sensitive: c.Sensitive})
-	if err != nil {
-		return Record{}, fmt.Errorf("identity: encode customer %s: %w", c.ID, err)
-	}
-	r.Sealed, err = k.seal(pt, recordAAD(c.ID))
+	x := k.getScratch()
+	defer k.putScratch(x)
+	x.pt = appendSealedFields(x.pt[:0], sealedFields{Phone: c.Phone.e164, Name: c.Name, Sensitive: c.Sensitive})
+	x.aad = appendRecordAAD(x.aad[:0], c.ID)
+	var err error
+	r.Sealed, err = k.seal(x.pt, x.aad)
 	return r, err
 }
 
-// decode opens a live record into a Customer.
+// decode opens a live record into a Customer. The customer shares no memory
+// with r, so r may be a record lent by the store.
 func (k *Keyring) decode(r Record) (Customer, error) {
 	c := Customer{
 		ID:          r.ID,
@@ -155,13 +158,9 @@ func (k *Keyring) decode(r Record) (Customer, error) {
 	if r.Sealed.IsZero() {
 		return c, nil
 	}
-	pt, err := k.open(r.Sealed, recordAAD(r.ID))
+	f, err := k.openFields(r)
 	if err != nil {
-		return Customer{}, fmt.Errorf("identity: customer %s: %w", r.ID, err)
-	}
-	var f sealedFields
-	if err := json.Unmarshal(pt, &f); err != nil {
-		return Customer{}, fmt.Errorf("%w: customer %s: malformed sealed fields", ErrDecrypt, r.ID)
+		return Customer{}, err
 	}
 	if f.Phone != "" {
 		c.Phone = Phone{e164: f.Phone}
@@ -169,4 +168,23 @@ func (k *Keyring) decode(r Record) (Customer, error) {
 	c.Name = f.Name
 	c.Sensitive = f.Sensitive
 	return c, nil
+}
+
+// openFields decrypts and parses the sealed fields of r. The decrypted bytes
+// live only in pooled scratch space, zeroed after use; the result's strings
+// share one allocation.
+func (k *Keyring) openFields(r Record) (sealedFields, error) {
+	x := k.getScratch()
+	defer k.putScratch(x)
+	x.aad = appendRecordAAD(x.aad[:0], r.ID)
+	pt, err := k.openTo(x.pt[:0], r.Sealed, x.aad)
+	if err != nil {
+		return sealedFields{}, fmt.Errorf("identity: customer %s: %w", r.ID, err)
+	}
+	x.pt = pt // so putScratch zeroes it (and keeps a grown buffer)
+	f, err := parseSealedFields(string(pt))
+	if err != nil {
+		return sealedFields{}, fmt.Errorf("%w: customer %s: %v", ErrDecrypt, r.ID, err)
+	}
+	return f, nil
 }

@@ -43,6 +43,36 @@ type Keyring struct {
 	current string
 	aeads   map[string]cipher.AEAD
 	hmacs   sync.Pool // of *indexer keyed with the index key
+	scratch sync.Pool // of *sealScratch
+}
+
+// sealScratch is pooled working space for sealing and opening records: the
+// additional authenticated data and the plaintext. Plaintext is personal
+// data, so it is zeroed before the scratch goes back to the pool.
+type sealScratch struct {
+	aad []byte
+	pt  []byte
+}
+
+// maxPooledPlaintext caps the plaintext buffer kept in the pool, so one
+// customer with very large sealed attributes does not pin that much memory.
+const maxPooledPlaintext = 4 << 10
+
+func (k *Keyring) getScratch() *sealScratch {
+	if x, ok := k.scratch.Get().(*sealScratch); ok {
+		return x
+	}
+	return &sealScratch{aad: make([]byte, 0, 128), pt: make([]byte, 0, 256)}
+}
+
+// putScratch zeroes the plaintext in x and returns x to the pool.
+func (k *Keyring) putScratch(x *sealScratch) {
+	clear(x.pt[:cap(x.pt)])
+	x.pt = x.pt[:0]
+	if cap(x.pt) > maxPooledPlaintext {
+		return
+	}
+	k.scratch.Put(x)
 }
 
 // indexer is a pooled HMAC with scratch space, so computing a blind index
@@ -103,8 +133,14 @@ func (k *Keyring) seal(plaintext, aad []byte) (Sealed, error) {
 	return Sealed{KeyID: k.current, Data: out}, nil
 }
 
-// open decrypts s, which must have been sealed with aad.
+// open decrypts s, which must have been sealed with aad, into a new slice.
 func (k *Keyring) open(s Sealed, aad []byte) ([]byte, error) {
+	return k.openTo(nil, s, aad)
+}
+
+// openTo decrypts s, which must have been sealed with aad, appending the
+// plaintext to dst. dst must not overlap s.Data.
+func (k *Keyring) openTo(dst []byte, s Sealed, aad []byte) ([]byte, error) {
 	aead, ok := k.aeads[s.KeyID]
 	if !ok {
 		return nil, fmt.Errorf("%w: unknown key id %q", ErrDecrypt, s.KeyID)
@@ -113,7 +149,7 @@ func (k *Keyring) open(s Sealed, aad []byte) ([]byte, error) {
 		return nil, fmt.Errorf("%w: ciphertext too short", ErrDecrypt)
 	}
 	n := aead.NonceSize()
-	pt, err := aead.Open(nil, s.Data[:n], s.Data[n:], aad)
+	pt, err := aead.Open(dst, s.Data[:n], s.Data[n:], aad)
 	if err != nil {
 		return nil, fmt.Errorf("%w: key %q: authentication failed", ErrDecrypt, s.KeyID)
 	}

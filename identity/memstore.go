@@ -15,7 +15,10 @@ import (
 // A MemoryStore is safe for concurrent use; every method copies in and out.
 // The zero value is an empty, ready-to-use store.
 type MemoryStore struct {
-	mu       sync.RWMutex
+	mu sync.RWMutex
+	// records are never changed in place: Commit stores a fresh copy and
+	// replaces the map entry, so a stored Record (with its slices, map and
+	// Sealed.Data) is immutable once stored, which is what lets lend share it.
 	records  map[string]Record
 	bindings bindingIndex
 	merges   map[string]MergeRecord
@@ -38,6 +41,23 @@ func (s *MemoryStore) Get(ctx context.Context, id string) (Record, error) {
 		return Record{}, fmt.Errorf("%w: customer %s", ErrNotFound, id)
 	}
 	return r.Clone(), nil
+}
+
+// lend returns the stored record with the id without copying it, for the
+// Registry's read-only paths. The record shares its slices, map and
+// Sealed.Data with the store: the caller must not change them (copying what
+// it keeps, as Keyring.decode does). Errors match ErrNotFound.
+func (s *MemoryStore) lend(ctx context.Context, id string) (Record, error) {
+	if err := ctx.Err(); err != nil {
+		return Record{}, err
+	}
+	s.mu.RLock()
+	r, ok := s.records[id]
+	s.mu.RUnlock()
+	if !ok {
+		return Record{}, fmt.Errorf("%w: customer %s", ErrNotFound, id)
+	}
+	return r, nil
 }
 
 // Lookup implements Store.

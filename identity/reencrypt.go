@@ -3,6 +3,7 @@ package identity
 import (
 	"context"
 	"errors"
+	"fmt"
 )
 
 // Reencrypt moves every sealed record, and the snapshots kept in merge
@@ -10,7 +11,8 @@ import (
 // merge records it rewrote. Run it after making a new key current; once it
 // returns nil, keys no longer current can be dropped from the keyring. It is
 // idempotent, resumable and safe to run while the Registry serves traffic
-// (each record is rewritten with compare-and-set).
+// (each record is rewritten with compare-and-set). Records it rewrites that
+// were sealed in the legacy JSON format are sealed in the binary format.
 func (r *Registry) Reencrypt(ctx context.Context) (int, error) {
 	n, after := 0, ""
 	seenMerges := make(map[string]bool)
@@ -48,7 +50,8 @@ func (r *Registry) Reencrypt(ctx context.Context) (int, error) {
 	}
 }
 
-// reseal moves rec.Sealed to the current key; it reports whether it changed.
+// reseal moves rec.Sealed to the current key, rewriting fields sealed in the
+// legacy JSON format as v1; it reports whether it changed.
 func (r *Registry) reseal(rec *Record) (bool, error) {
 	if rec.Sealed.IsZero() || rec.Sealed.KeyID == r.keys.current {
 		return false, nil
@@ -58,7 +61,16 @@ func (r *Registry) reseal(rec *Record) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	if len(pt) > 0 && pt[0] == sealedFormatJSON { // upgrade the legacy format while at it
+		f, err := parseSealedFields(string(pt))
+		if err != nil {
+			return false, fmt.Errorf("%w: customer %s: %v", ErrDecrypt, rec.ID, err)
+		}
+		clear(pt)
+		pt = appendSealedFields(nil, f)
+	}
 	rec.Sealed, err = r.keys.seal(pt, aad)
+	clear(pt) // personal data: do not leave it for the garbage collector
 	return err == nil, err
 }
 

@@ -73,6 +73,9 @@ type Registry struct {
 	log       *slog.Logger
 	cache     *customerCache
 	members   *memberCache
+	// readShared reads a record for a read-only path (decode, then discard):
+	// MemoryStore.lend, which does not copy, or Store.Get for other stores.
+	readShared func(ctx context.Context, id string) (Record, error)
 }
 
 // New returns a Registry configured by cfg. It fails with ErrInvalidKey when
@@ -93,6 +96,10 @@ func New(cfg Config) (*Registry, error) {
 	}
 	if r.store == nil {
 		r.store = NewMemoryStore()
+	}
+	r.readShared = r.store.Get
+	if ms, ok := r.store.(*MemoryStore); ok {
+		r.readShared = ms.lend
 	}
 	if r.now == nil {
 		r.now = time.Now
@@ -155,7 +162,7 @@ func (r *Registry) Resolve(ctx context.Context, app, openid string) (Customer, e
 		if err != nil {
 			return Customer{}, err
 		}
-		rec, err := r.store.Get(ctx, id)
+		rec, err := r.readShared(ctx, id) // touchRecord and decode copy what they keep
 		if errors.Is(err, ErrNotFound) {
 			continue // erased or purged concurrently
 		}
@@ -211,12 +218,15 @@ func (r *Registry) touchRecord(ctx context.Context, rec Record, now time.Time) (
 // customer returns that customer (follow the returned ID). Errors:
 // ErrNotFound, ErrErased.
 func (r *Registry) Get(ctx context.Context, id string) (Customer, error) {
-	now := r.now()
-	if c, ok := r.cache.get(id, now); ok {
-		return c, nil
+	var now time.Time
+	if r.cache.enabled() {
+		now = r.now()
+		if c, ok := r.cache.get(id, now); ok {
+			return c, nil
+		}
 	}
 	gen := r.cache.generation()
-	rec, err := r.loadLive(ctx, id)
+	rec, err := r.followLive(ctx, id, true) // decode copies what it keeps
 	if err != nil {
 		return Customer{}, err
 	}
@@ -239,8 +249,10 @@ func (r *Registry) LookupPhone(ctx context.Context, p Phone) (Customer, error) {
 		return Customer{}, fmt.Errorf("%w: zero phone", ErrInvalidPhone)
 	}
 	index := r.keys.phoneIndex(p)
-	if c, ok := r.cache.byPhoneIndex(index, r.now()); ok {
-		return c, nil
+	if r.cache.enabled() {
+		if c, ok := r.cache.byPhoneIndex(index, r.now()); ok {
+			return c, nil
+		}
 	}
 	id, err := r.store.Lookup(ctx, Key{Kind: KindPhone, Value: index})
 	if err != nil {
@@ -261,13 +273,27 @@ func (r *Registry) LookupUnionID(ctx context.Context, unionid string) (Customer,
 	return r.Get(ctx, id)
 }
 
-// loadLive reads the record with the id, following merge tombstones.
+// loadLive reads the record with the id, following merge tombstones. The
+// record is the caller's to change.
 func (r *Registry) loadLive(ctx context.Context, id string) (Record, error) {
+	return r.followLive(ctx, id, false)
+}
+
+// followLive reads the record with the id, following merge tombstones,
+// through readShared when shared is set (the caller only reads the record)
+// and through Store.Get otherwise.
+func (r *Registry) followLive(ctx context.Context, id string, shared bool) (Record, error) {
 	if id == "" {
 		return Record{}, fmt.Errorf("%w: empty customer id", ErrInvalidIdentifier)
 	}
 	for range maxMergeHops {
-		rec, err := r.store.Get(ctx, id)
+		var rec Record
+		var err error
+		if shared {
+			rec, err = r.readShared(ctx, id)
+		} else {
+			rec, err = r.store.Get(ctx, id)
+		}
 		if err != nil {
 			return Record{}, err
 		}
