@@ -38,7 +38,8 @@ const (
 )
 
 // HandlerConfig configures a Handler. Zero fields take the documented
-// defaults; Handler and either Token or Crypter are required.
+// defaults; Handler and either Token or Crypter are required. NewHandler
+// copies what it needs: changing the struct afterwards has no effect.
 type HandlerConfig struct {
 	// Token is the callback token of the account (服务器配置 Token). It may be
 	// left empty when Crypter is set; if both are set they must agree.

@@ -54,7 +54,7 @@ var ErrTooManyArticles = errors.New("wechatmp: too many news articles")
 
 // ReplyError describes a passive reply that cannot be sent. It matches
 // ErrInvalidReply and its cause (ErrReplyFieldMissing, ErrTooManyArticles) with
-// errors.Is.
+// errors.Is. It is plain data, safe to read from several goroutines.
 type ReplyError struct {
 	Type  MsgType // the reply's MsgType ("" for a nil Reply)
 	Field string  // the offending field, e.g. "Content" or "Articles"
@@ -93,7 +93,8 @@ func replyMissing(t MsgType, field string) error {
 }
 
 // ReplyHeader addresses a passive reply: it is sent to the user who wrote the
-// push, from the account that received it, in the push's data format.
+// push, from the account that received it, in the push's data format. It is
+// plain data, safe to read from several goroutines.
 type ReplyHeader struct {
 	ToUserName   string // the user's OpenID: the push's FromUserName
 	FromUserName string // the account's original ID (gh_…): the push's ToUserName
