@@ -370,6 +370,11 @@ type handlerPush struct {
 	envFormat Format // the format of the encrypted envelope
 	nonce     string
 	arrival   time.Time
+
+	// The MessageHandler call and its context live here, so that a push
+	// costs one allocation rather than three.
+	call handlerCall
+	ctx  handlerCtx
 }
 
 // servePost handles a push.
