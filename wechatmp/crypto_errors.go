@@ -5,7 +5,8 @@ import "errors"
 // CryptoError is an error of the WXBizMsgCrypt scheme. Each value carries the
 // official sample's code (wechat.md §1.6) so that logs line up with WeChat's
 // documentation. The exported Err* values below are the only instances; match
-// them with errors.Is and read the code with CryptoCode.
+// them with errors.Is and read the code with CryptoCode. They are immutable
+// and safe for concurrent use.
 type CryptoError struct {
 	// Code is the official WXBizMsgCrypt code, e.g. -40001.
 	Code int

@@ -27,8 +27,10 @@
 //
 // The pure steps are exported for hosts with their own HTTP layer and for
 // debugging: Signature, MsgSignature, VerifySignature, VerifyMsgSignature,
-// Crypter (Decrypt, Open, Encrypt), ParseEnvelope, ParseMessage, MarshalReply
-// and AppendEncryptedReply. examples/mpdebug is a CLI over them.
+// Crypter (Decrypt, Open, Encrypt, and OpenMessage, the whole inbound step of
+// an encrypted push in one call), ParseEnvelope, ParseMessage, MarshalReply
+// and AppendEncryptedReply. examples/mpdebug is a CLI over them: sign,
+// decrypt, encrypt, parse, and send a signed callback to a running server.
 //
 // # Messages
 //

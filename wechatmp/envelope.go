@@ -6,6 +6,7 @@ import "strings"
 // wechat.md §1.5): the ciphertext and the account it is addressed to. A
 // compatible-mode body also carries the plaintext fields, which ParseEnvelope
 // ignores (decrypt and use ParseMessage). The zero value is an empty envelope.
+// An Envelope is plain data, safe to read from several goroutines.
 type Envelope struct {
 	// ToUserName is the account's original id ("gh_…"); empty in
 	// third-party-platform notices.

@@ -38,7 +38,8 @@ const (
 )
 
 // HandlerConfig configures a Handler. Zero fields take the documented
-// defaults; Handler and either Token or Crypter are required.
+// defaults; Handler and either Token or Crypter are required. NewHandler
+// copies what it needs: changing the struct afterwards has no effect.
 type HandlerConfig struct {
 	// Token is the callback token of the account (服务器配置 Token). It may be
 	// left empty when Crypter is set; if both are set they must agree.
@@ -369,6 +370,11 @@ type handlerPush struct {
 	envFormat Format // the format of the encrypted envelope
 	nonce     string
 	arrival   time.Time
+
+	// The MessageHandler call and its context live here, so that a push
+	// costs one allocation rather than three.
+	call handlerCall
+	ctx  handlerCtx
 }
 
 // servePost handles a push.

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -161,3 +162,45 @@ func TestDedupKey(t *testing.T) {
 		seen[k] = b
 	}
 }
+
+// Two replicas sharing one DedupStore: a retry that lands on the other
+// replica while the first still runs the host waits for it and gets its
+// reply; a later retry is answered from the record; the host runs once.
+func TestHandlerReplicasShareDedup(t *testing.T) {
+	store := &MemoryDedupStore{}
+	release := make(chan struct{})
+	var calls atomicCounter
+	host := MessageHandlerFunc(func(ctx context.Context, m *Message) (Reply, error) {
+		calls.add()
+		<-release
+		return TextReply{Content: "from replica A"}, nil
+	})
+	a := newTestHandler(t, HandlerConfig{Handler: host, Dedup: store, DedupPollInterval: 5 * time.Millisecond})
+	b := newTestHandler(t, HandlerConfig{Handler: host, Dedup: store, DedupPollInterval: 5 * time.Millisecond})
+	body := textXML("shared", 96)
+	first := make(chan string)
+	go func() { first <- serve(a, testPush{mode: modeAES, body: body}.request(t)).Body.String() }()
+	for calls.get() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	retry := make(chan string)
+	go func() { retry <- serve(b, testPush{mode: modeAES, body: body}.request(t)).Body.String() }()
+	time.Sleep(20 * time.Millisecond) // b polls the store meanwhile
+	close(release)
+	for name, ch := range map[string]chan string{"first": first, "retry on B": retry} {
+		if got := openReply(t, testCrypter(t), <-ch); !strings.Contains(got, "from replica A") {
+			t.Errorf("%s got %q", name, got)
+		}
+	}
+	if got := openReply(t, testCrypter(t), serve(b, testPush{mode: modeAES, body: body}.request(t)).Body.String()); !strings.Contains(got, "from replica A") {
+		t.Errorf("later retry got %q", got)
+	}
+	if n := calls.get(); n != 1 {
+		t.Fatalf("host ran %d times, want 1", n)
+	}
+}
+
+type atomicCounter struct{ n atomic.Int32 }
+
+func (c *atomicCounter) add()     { c.n.Add(1) }
+func (c *atomicCounter) get() int { return int(c.n.Load()) }

@@ -20,8 +20,9 @@ type handlerCtx struct {
 	err  error
 }
 
-func newHandlerCtx(parent context.Context, deadline time.Time) *handlerCtx {
-	return &handlerCtx{values: context.WithoutCancel(parent), deadline: deadline}
+// init prepares a zero handlerCtx; it is not safe to call on one in use.
+func (c *handlerCtx) init(parent context.Context, deadline time.Time) {
+	c.values, c.deadline = context.WithoutCancel(parent), deadline
 }
 
 func (c *handlerCtx) Deadline() (time.Time, bool) { return c.deadline, true }

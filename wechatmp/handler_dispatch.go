@@ -133,7 +133,8 @@ func (h *Handler) getRecord(ctx context.Context, key string) (DedupRecord, bool)
 // ReplySuccess when the deadline comes first.
 func (h *Handler) run(w http.ResponseWriter, r *http.Request, p *handlerPush, key, owner string) {
 	m := p.msg
-	c := &handlerCall{result: make(chan struct{}, 1)}
+	c := &p.call
+	c.result = make(chan struct{}, 1)
 	if key != "" {
 		c.finished = make(chan struct{})
 		h.mu.Lock()
@@ -144,7 +145,8 @@ func (h *Handler) run(w http.ResponseWriter, r *http.Request, p *handlerPush, ke
 		h.mu.Unlock()
 	}
 	remaining := p.arrival.Add(h.deadline).Sub(h.now())
-	ctx := newHandlerCtx(r.Context(), time.Now().Add(remaining))
+	ctx := &p.ctx
+	ctx.init(r.Context(), time.Now().Add(remaining))
 	if h.interactions != nil {
 		if kind := InteractionOf(m.MsgType, m.Event); kind != InteractionNone {
 			if err := h.interactions.RecordInteraction(ctx, h.appID, m.FromUserName, kind, time.Unix(m.CreateTime, 0)); err != nil {

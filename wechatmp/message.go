@@ -43,7 +43,7 @@ func (f *Format) UnmarshalText(b []byte) error {
 // host can read a field WeChat adds tomorrow without an SDK release. Path is the
 // element (XML) or key (JSON) name below the root; nested names are joined with
 // "/" ("CopyrightCheckResult/ResultList/item/ArticleIdx"). A repeated element
-// yields one Field per occurrence, in document order.
+// yields one Field per occurrence, in document order. A Field is plain data.
 type Field struct {
 	Path  string `json:"path"`
 	Value string `json:"value"`

@@ -35,6 +35,7 @@ var (
 // ParseError describes where and why a body could not be parsed. Err is one
 // of the sentinels above (ErrMalformed, ErrForbiddenXML, ErrTooDeep,
 // ErrInvalidNumber, ErrNoEncrypt); errors.Is sees through a *ParseError to it.
+// It is plain data, safe to read from several goroutines.
 type ParseError struct {
 	// Offset is the byte offset in the body at which the problem was found.
 	Offset int

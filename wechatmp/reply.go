@@ -2,6 +2,7 @@ package wechatmp
 
 import (
 	"errors"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -54,7 +55,7 @@ var ErrTooManyArticles = errors.New("wechatmp: too many news articles")
 
 // ReplyError describes a passive reply that cannot be sent. It matches
 // ErrInvalidReply and its cause (ErrReplyFieldMissing, ErrTooManyArticles) with
-// errors.Is.
+// errors.Is. It is plain data, safe to read from several goroutines.
 type ReplyError struct {
 	Type  MsgType // the reply's MsgType ("" for a nil Reply)
 	Field string  // the offending field, e.g. "Content" or "Articles"
@@ -93,7 +94,8 @@ func replyMissing(t MsgType, field string) error {
 }
 
 // ReplyHeader addresses a passive reply: it is sent to the user who wrote the
-// push, from the account that received it, in the push's data format.
+// push, from the account that received it, in the push's data format. It is
+// plain data, safe to read from several goroutines.
 type ReplyHeader struct {
 	ToUserName   string // the user's OpenID: the push's FromUserName
 	FromUserName string // the account's original ID (gh_…): the push's ToUserName
@@ -124,6 +126,10 @@ func AppendReply(dst []byte, h ReplyHeader, r Reply) ([]byte, error) {
 	if err := CheckReply(r); err != nil {
 		return dst, err
 	}
+	// Grow once: a reply is a few fixed tags around its strings.
+	if need := 256 + len(h.ToUserName) + len(h.FromUserName) + replyTextLen(r); cap(dst)-len(dst) < need {
+		dst = slices.Grow(dst, need)
+	}
 	if h.Format == FormatJSON {
 		dst = append(dst, `{"ToUserName":`...)
 		dst = replyAppendJSONString(dst, h.ToUserName)
@@ -150,4 +156,27 @@ func AppendReply(dst []byte, h ReplyHeader, r Reply) ([]byte, error) {
 // MarshalReply is AppendReply into a new slice.
 func MarshalReply(h ReplyHeader, r Reply) ([]byte, error) {
 	return AppendReply(nil, h, r)
+}
+
+// replyTextLen is the total length of r's strings, with a little room for
+// escaping: a size hint for AppendReply.
+func replyTextLen(r Reply) int {
+	n := 0
+	switch r := r.(type) {
+	case TextReply:
+		n = len(r.Content)
+	case *TextReply:
+		n = len(r.Content)
+	case MusicReply:
+		n = len(r.Title) + len(r.Description) + len(r.MusicURL) + len(r.HQMusicURL) + len(r.ThumbMediaID) + 128
+	case VideoReply:
+		n = len(r.MediaID) + len(r.Title) + len(r.Description) + 64
+	case NewsReply:
+		for _, a := range r.Articles {
+			n += len(a.Title) + len(a.Description) + len(a.PicURL) + len(a.URL) + 128
+		}
+	default:
+		n = 128 // image, voice, transfer: one short id
+	}
+	return n + n/8
 }

@@ -1,6 +1,7 @@
 package wechatmp
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -102,5 +103,36 @@ func TestHandlerDetectsModePerRequest(t *testing.T) {
 		if gotJSON := strings.HasPrefix(body, "{"); gotJSON != wantJSON {
 			t.Errorf("push %d: reply format json=%v, want %v", i, gotJSON, wantJSON)
 		}
+	}
+}
+
+// The pooled, allocation-free envelope path produces exactly what
+// EncryptWithRandom and AppendReplyEnvelope produce (the official Java
+// sample's vector), for both formats and for messages larger than the pool's
+// buffers.
+func TestAppendEncryptedReplyMatchesEncryptWithRandom(t *testing.T) {
+	c, err := NewCrypter("pamtest", "wxb11529c136998cb6", "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG")
+	if err != nil {
+		t.Fatal(err)
+	}
+	random := []byte("aaaabbbbccccdddd")
+	for _, plain := range []string{"我是中文abcd123", strings.Repeat("长消息", 3000)} {
+		enc, sig, err := c.EncryptWithRandom(random, []byte(plain), "1409304348", "xxxxxx", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if plain == "我是中文abcd123" && sig != "82c962d39941aa48552f90ef55aa323dc620cc10" {
+			t.Fatalf("vector signature %s", sig)
+		}
+		for _, f := range []Format{FormatXML, FormatJSON} {
+			want := AppendReplyEnvelope([]byte("p:"), enc, sig, "1409304348", "xxxxxx", f)
+			got, err := c.appendEncryptedReply([]byte("p:"), random, 0, []byte(plain), "1409304348", "xxxxxx", f)
+			if err != nil || string(got) != string(want) {
+				t.Fatalf("%s, %d bytes: got %.120s…, %v; want %.120s…", f, len(plain), got, err, want)
+			}
+		}
+	}
+	if _, err := c.appendEncryptedReply(nil, []byte("short"), 0, []byte("x"), "1", "2", FormatXML); !errors.Is(err, ErrEncrypt) {
+		t.Fatalf("short random: %v", err)
 	}
 }

@@ -282,8 +282,12 @@ func (p *xmlScanner) elements(root string, sink *parseSink) error {
 		}
 		p.pos += i
 		rest := p.s[p.pos:]
+		var next byte // the byte after '<' picks the kind of markup
+		if len(rest) > 1 {
+			next = rest[1]
+		}
 		switch {
-		case strings.HasPrefix(rest, "</"):
+		case next == '/':
 			if err := p.endTag(cur.name); err != nil {
 				return err
 			}
@@ -302,7 +306,7 @@ func (p *xmlScanner) elements(root string, sink *parseSink) error {
 				val, buf, nseg = "", nil, 0
 			}
 			depth--
-		case strings.HasPrefix(rest, "<![CDATA["):
+		case next == '!' && strings.HasPrefix(rest, "<![CDATA["):
 			end := strings.Index(rest[9:], "]]>")
 			if end < 0 {
 				return parseErr(p.pos, ErrMalformed, cur.name, "unterminated CDATA section")
@@ -316,7 +320,7 @@ func (p *xmlScanner) elements(root string, sink *parseSink) error {
 				val, buf, nseg = xmlAddSegment(val, buf, nseg, xmlNormalizeNewlines(seg))
 			}
 			p.pos += 9 + end + 3
-		case strings.HasPrefix(rest, "<!"), strings.HasPrefix(rest, "<?"):
+		case next == '!', next == '?':
 			if _, err := p.skipMisc(); err != nil {
 				return err
 			}

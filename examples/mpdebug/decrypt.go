@@ -58,12 +58,10 @@ func decrypt(c *wechatmp.Crypter, msgSig, timestamp, nonce, encrypt string) ([]b
 	if errors.Is(err, wechatmp.ErrInvalidSignature) {
 		want := wechatmp.MsgSignature(c.Token(), timestamp, nonce, encrypt)
 		return nil, fmt.Errorf("msg_signature mismatch: got %s, computed %s from token, timestamp %q, nonce %q and the Encrypt value (code %d)",
-			msgSig, want, timestamp, nonce, cryptoCode(err))
+			msgSig, want, timestamp, nonce, wechatmp.CryptoCode(err))
 	}
 	if err != nil {
 		return nil, cryptoFailure(err)
 	}
 	return plain, nil
 }
-
-func cryptoCode(err error) int { return wechatmp.CryptoCode(err) }

@@ -33,6 +33,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/kefu-go/kefu/wechatmp"
 )
 
 func main() {
@@ -127,7 +129,10 @@ func readInput(stdin io.Reader, what string) ([]byte, error) {
 	return b, nil
 }
 
-// cryptoFailure renders a crypto error with its official code.
+// cryptoFailure adds the official -400xx code to a crypto error.
 func cryptoFailure(err error) error {
-	return fmt.Errorf("%w (code %d)", err, cryptoCode(err))
+	if code := wechatmp.CryptoCode(err); code != 0 {
+		return fmt.Errorf("%w (code %d)", err, code)
+	}
+	return err
 }
