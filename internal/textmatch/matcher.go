@@ -117,11 +117,15 @@ func (m *Matcher) next(s, c uint32) uint32 {
 //
 // Scan does not allocate; the Match passed to fn is a value.
 func (m *Matcher) Scan(text string, fn func(Match) bool) int {
+	if len(m.states) == 0 {
+		return NormalizedLen(text)
+	}
 	var s, prev uint32
 	// starts[k%len(starts)] is the byte offset of the k-th kept rune, so a
 	// match's start needs no walk back over the text (see originalStart).
-	var starts [64]int
+	var starts [startRing]int
 	n := 0
+	cjk := m.classes.cjk
 	for i := 0; i < len(text); {
 		start := i
 		var c uint32
@@ -129,7 +133,12 @@ func (m *Matcher) Scan(text string, fn func(Match) bool) int {
 			text[i+1]&0xC0 == 0x80 && text[i+2]&0xC0 == 0x80 && (b0 > 0xE4 || text[i+1] >= 0xB8) {
 			// Fast path for the common case, a CJK unified ideograph
 			// (U+4E00..U+9FFF), which normalisation keeps as it is.
-			c = m.classes.lookupCJK(rune(b0&0x0F)<<12 | rune(text[i+1]&0x3F)<<6 | rune(text[i+2]&0x3F))
+			r := rune(b0&0x0F)<<12 | rune(text[i+1]&0x3F)<<6 | rune(text[i+2]&0x3F)
+			if cjk != nil {
+				c = uint32(cjk[r-cjkFirst])
+			} else {
+				c = m.classes.lookup(r)
+			}
 			i += 3
 		} else {
 			r, w := decodeRune(text, i)
@@ -140,11 +149,8 @@ func (m *Matcher) Scan(text string, fn func(Match) bool) int {
 			}
 			c = m.classes.lookup(nr)
 		}
-		starts[n%len(starts)] = start
+		starts[uint(n)%startRing] = start
 		n++
-		if len(m.states) == 0 {
-			continue
-		}
 		if s == 0 || c == 0 || !m.mayContinue(prev, c) {
 			// Fast path: the new state is the depth-one node of c (or the
 			// root), whose only outputs are one-rune patterns.
@@ -156,24 +162,42 @@ func (m *Matcher) Scan(text string, fn func(Match) bool) int {
 		} else {
 			prev = c
 			s = m.next(s, c)
-		}
-		for o := s; o != 0; o = m.states[o].dict {
-			st := &m.states[o]
-			for _, out := range m.outs[st.outOff:st.outEnd] {
-				id, l := int(out.id), int(out.len)
-				var start int
-				if l <= len(starts) {
-					start = starts[(n-l)%len(starts)]
-				} else {
-					start = originalStart(text, i, l)
-				}
-				if !fn(Match{Pattern: id, Start: start, End: i, NormStart: n - l, NormEnd: n}) {
-					return n
-				}
+			if st := &m.states[s]; st.outOff == st.outEnd && st.dict == 0 {
+				continue
 			}
+		}
+		if !m.report(s, text, i, n, &starts, fn) {
+			return n
 		}
 	}
 	return n
+}
+
+// startRing is the size of Scan's ring of start offsets; longer matches
+// walk back over the text.
+const startRing = 64
+
+// report passes the outputs of state s and its dictionary chain to fn. It
+// is kept out of Scan's loop so that the loop's registers are not spilled.
+//
+//go:noinline
+func (m *Matcher) report(s uint32, text string, end, n int, starts *[startRing]int, fn func(Match) bool) bool {
+	for o := s; o != 0; o = m.states[o].dict {
+		st := &m.states[o]
+		for _, out := range m.outs[st.outOff:st.outEnd] {
+			id, l := int(out.id), int(out.len)
+			var start int
+			if l <= startRing {
+				start = starts[uint(n-l)%startRing]
+			} else {
+				start = originalStart(text, end, l)
+			}
+			if !fn(Match{Pattern: id, Start: start, End: end, NormStart: n - l, NormEnd: n}) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // originalStart walks back from end over the original text and returns the
