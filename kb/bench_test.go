@@ -19,7 +19,6 @@ const (
 	benchKeywordsPerItem = 5
 )
 
-
 // benchCorpus draws characters with a Zipf distribution over benchChars.
 type benchCorpus struct {
 	chars []rune
