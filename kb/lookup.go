@@ -135,61 +135,59 @@ func (ix *entryIndex) lookup(text string, now time.Time, limit int, minScore flo
 	nowNano := now.UnixNano()
 
 	n := ix.matcher.Scan(text, func(m textmatch.Match) bool {
-		for p := ix.postOff[m.Pattern]; p < ix.postOff[m.Pattern+1]; p++ {
-			post := &ix.posts[p]
-			e := post.entry
-			var a *acc
-			if sl := &s.slot[e]; sl.gen == s.gen {
-				a = &s.accs[sl.acc]
-			} else {
-				*sl = slot{gen: s.gen, acc: int32(len(s.accs))}
-				w := ix.window[e]
-				s.accs = append(s.accs, acc{entry: e, firstHit: -1, lastHit: -1,
-					dead: nowNano < w.from || nowNano >= w.to})
-				a = &s.accs[len(s.accs)-1]
-			}
-			if a.dead {
-				continue
-			}
-			if post.kind == kindExclusion {
-				a.dead = true
-				continue
-			}
-			start, end := int32(m.NormStart), int32(m.NormEnd)
-			if start == 0 && end > a.exactEnd {
-				a.exactEnd = end
-			}
-			switch {
-			case a.blockEnd == 0 && a.blockStart == 0:
-				a.blockStart, a.blockEnd = start, end
-			case start >= a.blockEnd:
-				a.covered += a.blockEnd - a.blockStart
-				a.blockStart, a.blockEnd = start, end
-			default:
-				a.blockStart = min(a.blockStart, start)
-				a.blockEnd = max(a.blockEnd, end)
-			}
-			repeated := false
-			for h := a.firstHit; h >= 0; h = s.hits[h].next {
-				if s.hits[h].post == p {
-					repeated = true
-					break
-				}
-			}
-			if repeated {
-				continue
-			}
-			s.hits = append(s.hits, hit{post: p, next: -1})
-			h := int32(len(s.hits) - 1)
-			if a.lastHit >= 0 {
-				s.hits[a.lastHit].next = h
-			} else {
-				a.firstHit = h
-			}
-			a.lastHit = h
-			a.nKeywords++
-			a.strength += post.weight
+		p := int32(m.Pattern)
+		post := &ix.posts[p]
+		e := post.entry
+		var a *acc
+		if sl := &s.slot[e]; sl.gen == s.gen {
+			a = &s.accs[sl.acc]
+		} else {
+			*sl = slot{gen: s.gen, acc: int32(len(s.accs))}
+			s.accs = append(s.accs, acc{entry: e, firstHit: -1, lastHit: -1,
+				dead: nowNano < post.from || nowNano >= post.to})
+			a = &s.accs[len(s.accs)-1]
 		}
+		if a.dead {
+			return true
+		}
+		if post.kind == kindExclusion {
+			a.dead = true
+			return true
+		}
+		start, end := int32(m.NormStart), int32(m.NormEnd)
+		if start == 0 && end > a.exactEnd {
+			a.exactEnd = end
+		}
+		switch {
+		case a.blockEnd == 0 && a.blockStart == 0:
+			a.blockStart, a.blockEnd = start, end
+		case start >= a.blockEnd:
+			a.covered += a.blockEnd - a.blockStart
+			a.blockStart, a.blockEnd = start, end
+		default:
+			a.blockStart = min(a.blockStart, start)
+			a.blockEnd = max(a.blockEnd, end)
+		}
+		repeated := false
+		for h := a.firstHit; h >= 0; h = s.hits[h].next {
+			if s.hits[h].post == p {
+				repeated = true
+				break
+			}
+		}
+		if repeated {
+			return true
+		}
+		s.hits = append(s.hits, hit{post: p, next: -1})
+		h := int32(len(s.hits) - 1)
+		if a.lastHit >= 0 {
+			s.hits[a.lastHit].next = h
+		} else {
+			a.firstHit = h
+		}
+		a.lastHit = h
+		a.nKeywords++
+		a.strength += post.weight
 		return true
 	})
 	if n == 0 {
