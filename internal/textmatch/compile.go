@@ -21,19 +21,38 @@ func Compile(patterns []string) (*Matcher, error) {
 	// Normalise every pattern to a class sequence in one flat buffer.
 	// Size the rune-class table for the distinct non-ASCII runes only: a
 	// small table stays in the CPU cache during Scan.
+	// CJK ideographs, the bulk, are counted in a bit set; the rest in a map.
+	var cjkSeen []uint64
 	distinct := make(map[rune]struct{})
+	nDistinct := 0
 	total := 0
 	for _, p := range patterns {
 		total += len(p)
 		for _, r := range p {
-			if r >= utf8.RuneSelf {
-				if nr, ok := NormalizeRune(r); ok && nr >= utf8.RuneSelf {
+			if r < utf8.RuneSelf {
+				continue
+			}
+			nr, ok := NormalizeRune(r)
+			switch {
+			case !ok || nr < utf8.RuneSelf:
+			case nr >= cjkFirst && nr <= cjkLast:
+				if cjkSeen == nil {
+					cjkSeen = make([]uint64, (cjkLast-cjkFirst)/64+1)
+				}
+				k := nr - cjkFirst
+				if cjkSeen[k/64]&(1<<(k%64)) == 0 {
+					cjkSeen[k/64] |= 1 << (k % 64)
+					nDistinct++
+				}
+			default:
+				if _, dup := distinct[nr]; !dup {
 					distinct[nr] = struct{}{}
+					nDistinct++
 				}
 			}
 		}
 	}
-	m.classes.reserve(len(distinct))
+	m.classes.reserve(nDistinct)
 	flat := make([]uint32, 0, total)
 	offs := make([]int, len(patterns)+1)
 	for i, p := range patterns {
@@ -67,7 +86,21 @@ func Compile(patterns []string) (*Matcher, error) {
 	for i := range order {
 		order[i] = i
 	}
+	// Comparing packed keys of the first two classes first decides most
+	// comparisons with two loads.
+	keys := make([]uint64, len(patterns))
+	for i := range patterns {
+		q := seq(i)
+		k := uint64(q[0]) << 32
+		if len(q) > 1 {
+			k |= uint64(q[1])
+		}
+		keys[i] = k
+	}
 	slices.SortFunc(order, func(a, b int) int {
+		if c := cmp.Compare(keys[a], keys[b]); c != 0 {
+			return c
+		}
 		if c := slices.Compare(seq(a), seq(b)); c != 0 {
 			return c
 		}
