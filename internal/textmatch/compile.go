@@ -131,7 +131,8 @@ func Compile(patterns []string) (*Matcher, error) {
 		prev = cur
 	}
 	nStates := len(parent)
-	m.states = make([]state, nStates)
+	m.fail = make([]uint32, nStates)
+	m.dict = make([]uint32, nStates)
 
 	// Flatten the edges: counting sort of nodes by parent keeps creation order.
 	m.root = make([]uint32, m.classes.n+1)
@@ -153,10 +154,7 @@ func Compile(patterns []string) (*Matcher, error) {
 			m.root[class[v]] = uint32(v)
 		}
 	}
-	for s := range nStates {
-		m.states[s].edgeOff = counts[s]
-		m.states[s].edgeEnd = counts[s+1]
-	}
+	m.edgeOff = counts
 
 	// Outputs: counting sort of pattern ids by terminal node, ids ascending.
 	outCounts := make([]uint32, nStates+1)
@@ -174,10 +172,7 @@ func Compile(patterns []string) (*Matcher, error) {
 		m.outs[outFill[t]] = output{id: uint32(id), len: uint32(m.patLen[id])}
 		outFill[t]++
 	}
-	for s := range nStates {
-		m.states[s].outOff = outCounts[s]
-		m.states[s].outEnd = outCounts[s+1]
-	}
+	m.outOff = outCounts
 
 	// Failure and dictionary links in breadth-first (depth) order.
 	// Counting sort of the states by depth.
@@ -197,14 +192,19 @@ func Compile(patterns []string) (*Matcher, error) {
 		p, c := parent[v], class[v]
 		var f uint32
 		if p != 0 {
-			f = m.next(m.states[p].fail, c)
+			f = m.next(m.fail[p], c)
 		}
-		st := &m.states[v]
-		st.fail = f
-		if fs := &m.states[f]; fs.outOff != fs.outEnd {
-			st.dict = f
+		m.fail[v] = f
+		if m.outOff[f] != m.outOff[f+1] {
+			m.dict[v] = f
 		} else {
-			st.dict = fs.dict
+			m.dict[v] = m.dict[f]
+		}
+	}
+	m.reports = make([]uint64, nStates/64+1)
+	for v := range nStates {
+		if m.outOff[v] != m.outOff[v+1] || m.dict[v] != 0 {
+			m.reports[v/64] |= 1 << (v % 64)
 		}
 	}
 	return m, nil

@@ -24,7 +24,13 @@ type Match struct {
 type Matcher struct {
 	classes runeClasses
 	root    []uint32 // root transition per class; 0 = stay at the root
-	states  []state  // states[0] is the root
+	// The automaton's states, in struct-of-arrays form so each step of a
+	// scan touches only what it needs; state 0 is the root.
+	fail    []uint32 // longest proper suffix state
+	dict    []uint32 // nearest state on the fail chain with outputs; 0 = none
+	edgeOff []uint32 // edges of state s: edges[edgeOff[s]:edgeOff[s+1]]
+	outOff  []uint32 // outputs of state s: outs[outOff[s]:outOff[s+1]]
+	reports []uint64 // bit s: state s or its dictionary chain has outputs
 	edges   []edge   // goto edges, per state sorted by class, ranges in state
 	outIDs  []int    // pattern ids ending at a state, ranges in state (for Exact)
 	outs    []output // the same with their lengths, for Scan
@@ -45,13 +51,6 @@ type edge struct{ cls, to uint32 }
 // output is a pattern ending at a state and its normalised length.
 type output struct{ id, len uint32 }
 
-type state struct {
-	fail             uint32 // longest proper suffix state
-	dict             uint32 // nearest state on the fail chain with outputs; 0 = none
-	edgeOff, edgeEnd uint32
-	outOff, outEnd   uint32
-}
-
 // Len returns the number of patterns.
 func (m *Matcher) Len() int { return len(m.patLen) }
 
@@ -61,8 +60,7 @@ func (m *Matcher) PatternLen(id int) int { return m.patLen[id] }
 
 // child returns the goto transition of non-root state s on class c.
 func (m *Matcher) child(s, c uint32) (uint32, bool) {
-	st := &m.states[s]
-	lo, hi := st.edgeOff, st.edgeEnd
+	lo, hi := m.edgeOff[s], m.edgeOff[s+1]
 	for hi-lo > 8 {
 		mid := lo + (hi-lo)/2
 		if m.edges[mid].cls < c {
@@ -104,7 +102,7 @@ func (m *Matcher) next(s, c uint32) uint32 {
 		if t, ok := m.child(s, c); ok {
 			return t
 		}
-		s = m.states[s].fail
+		s = m.fail[s]
 	}
 	return m.root[c]
 }
@@ -117,7 +115,7 @@ func (m *Matcher) next(s, c uint32) uint32 {
 //
 // Scan does not allocate; the Match passed to fn is a value.
 func (m *Matcher) Scan(text string, fn func(Match) bool) int {
-	if len(m.states) == 0 {
+	if len(m.fail) == 0 {
 		return NormalizedLen(text)
 	}
 	var s, prev uint32
@@ -162,7 +160,7 @@ func (m *Matcher) Scan(text string, fn func(Match) bool) int {
 		} else {
 			prev = c
 			s = m.next(s, c)
-			if st := &m.states[s]; st.outOff == st.outEnd && st.dict == 0 {
+			if m.reports[s/64]&(1<<(s%64)) == 0 {
 				continue
 			}
 		}
@@ -182,9 +180,8 @@ const startRing = 64
 //
 //go:noinline
 func (m *Matcher) report(s uint32, text string, end, n int, starts *[startRing]int, fn func(Match) bool) bool {
-	for o := s; o != 0; o = m.states[o].dict {
-		st := &m.states[o]
-		for _, out := range m.outs[st.outOff:st.outEnd] {
+	for o := s; o != 0; o = m.dict[o] {
+		for _, out := range m.outs[m.outOff[o]:m.outOff[o+1]] {
 			id, l := int(out.id), int(out.len)
 			var start int
 			if l <= startRing {
@@ -239,7 +236,7 @@ func (m *Matcher) Any(text string) bool {
 // trie once and does not allocate; the returned slice is shared and must not
 // be modified.
 func (m *Matcher) Exact(text string) []int {
-	if len(m.states) == 0 {
+	if len(m.fail) == 0 {
 		return nil
 	}
 	var s uint32
@@ -268,9 +265,9 @@ func (m *Matcher) Exact(text string) []int {
 	if s == 0 {
 		return nil
 	}
-	st := &m.states[s]
-	if st.outOff == st.outEnd {
+	lo, hi := m.outOff[s], m.outOff[s+1]
+	if lo == hi {
 		return nil
 	}
-	return m.outIDs[st.outOff:st.outEnd:st.outEnd]
+	return m.outIDs[lo:hi:hi]
 }
