@@ -92,7 +92,12 @@
 // An Index is immutable and safe for concurrent use. A KB serialises its
 // writers, builds each new Index off to the side and publishes it with an
 // atomic pointer swap; lookups load the pointer and never wait. Stats and
-// MemStore are safe for concurrent use.
+// MemStore are safe for concurrent use. Everything else (Data, Entry, Rule,
+// Canned, Phrase, Settings, Category, Case and the results Result, Decision,
+// Violation, Mismatch, Report) is a plain value: safe to read from many
+// goroutines, not to modify while others read it; values that point into an
+// Index (Result.Entry, Decision.Entry, Decision.Rule) must not be modified
+// at all.
 //
 // # Persistence
 //
