@@ -159,7 +159,33 @@ func (m *Matcher) Scan(text string, fn func(Match) bool) int {
 			}
 		} else {
 			prev = c
-			s = m.next(s, c)
+			// The transition function (see next), inline: follow the goto
+			// edge of c, falling back along the failure links.
+		walk:
+			for {
+				lo, hi := m.edgeOff[s], m.edgeOff[s+1]
+				for hi-lo > 8 {
+					mid := lo + (hi-lo)/2
+					if m.edges[mid].cls < c {
+						lo = mid + 1
+					} else {
+						hi = mid
+					}
+				}
+				for ; lo < hi; lo++ {
+					if e := m.edges[lo]; e.cls >= c {
+						if e.cls == c {
+							s = e.to
+							break walk
+						}
+						break
+					}
+				}
+				if s = m.fail[s]; s == 0 {
+					s = m.root[c]
+					break
+				}
+			}
 			if m.reports[s/64]&(1<<(s%64)) == 0 {
 				continue
 			}
