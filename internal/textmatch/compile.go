@@ -202,11 +202,14 @@ func Compile(patterns []string) (*Matcher, error) {
 		}
 	}
 	m.reports = make([]uint64, nStates/64+1)
+	m.stateOut = make([]stateOut, nStates)
 	for v := range nStates {
 		if m.outOff[v] != m.outOff[v+1] || m.dict[v] != 0 {
 			m.reports[v/64] |= 1 << (v % 64)
 		}
+		m.stateOut[v] = stateOut{off: m.outOff[v], end: m.outOff[v+1], dict: m.dict[v]}
 	}
+	m.outOff, m.dict = nil, nil // only needed while compiling
 	return m, nil
 }
 

@@ -27,9 +27,15 @@ type Matcher struct {
 	// The automaton's states, in struct-of-arrays form so each step of a
 	// scan touches only what it needs; state 0 is the root.
 	fail    []uint32 // longest proper suffix state
-	dict    []uint32 // nearest state on the fail chain with outputs; 0 = none
 	edgeOff []uint32 // edges of state s: edges[edgeOff[s]:edgeOff[s+1]]
-	outOff  []uint32 // outputs of state s: outs[outOff[s]:outOff[s+1]]
+	// stateOut holds, per state, its outputs and dictionary link side by
+	// side, so reporting a state costs one memory access before its outputs.
+	stateOut []stateOut
+	// outOff and dict are stateOut's columns while compiling (nil after):
+	// the outputs of s are outs[outOff[s]:outOff[s+1]]; dict[s] is the
+	// nearest state on the fail chain with outputs (0 = none).
+	outOff  []uint32
+	dict    []uint32
 	reports []uint64 // bit s: state s or its dictionary chain has outputs
 	edges   []edge   // goto edges, per state sorted by class, ranges in state
 	outIDs  []int    // pattern ids ending at a state, ranges in state (for Exact)
@@ -43,6 +49,9 @@ type Matcher struct {
 	single    []uint64
 	longest   int
 }
+
+// stateOut is a state's outputs, outs[off:end], and its dictionary link.
+type stateOut struct{ off, end, dict uint32 }
 
 // edge is one goto transition; class and target side by side so a lookup
 // touches one cache line.
@@ -206,8 +215,10 @@ const startRing = 64
 //
 //go:noinline
 func (m *Matcher) report(s uint32, text string, end, n int, starts *[startRing]int, fn func(Match) bool) bool {
-	for o := s; o != 0; o = m.dict[o] {
-		for _, out := range m.outs[m.outOff[o]:m.outOff[o+1]] {
+	for o := s; o != 0; {
+		so := m.stateOut[o]
+		o = so.dict
+		for _, out := range m.outs[so.off:so.end] {
 			id, l := int(out.id), int(out.len)
 			var start int
 			if l <= startRing {
@@ -291,7 +302,7 @@ func (m *Matcher) Exact(text string) []int {
 	if s == 0 {
 		return nil
 	}
-	lo, hi := m.outOff[s], m.outOff[s+1]
+	lo, hi := m.stateOut[s].off, m.stateOut[s].end
 	if lo == hi {
 		return nil
 	}
