@@ -252,7 +252,7 @@ func (ix *entryIndex) lookup(text string, now time.Time, limit int, minScore flo
 			Strength: min(1, float64(a.strength)),
 			Coverage: min(1, float64(a.covered)/float64(n)),
 			Exact:    a.exactEnd == int32(n),
-			Priority: e.Priority,
+			Priority: int(ix.priority[a.entry]),
 		}}
 	}
 	return out
