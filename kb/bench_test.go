@@ -19,7 +19,6 @@ const (
 	benchKeywordsPerItem = 5
 )
 
-
 // benchCorpus draws characters with a Zipf distribution over benchChars.
 type benchCorpus struct {
 	chars []rune
@@ -117,7 +116,8 @@ func benchMessages(d Data, n int) []string {
 	return msgs
 }
 
-// keywordHits counts the pattern occurrences in msgs, per message.
+// keywordHits counts the keyword hits (one per entry using the wording
+// found) in msgs, per message.
 func keywordHits(ix *Index, msgs []string) float64 {
 	hits := 0
 	for _, m := range msgs {

@@ -19,11 +19,15 @@ const (
 // Weight of a hit by kind (synonyms count a little less).
 var kindWeight = [...]float32{kindQuestion: 1, kindKeyword: 1, kindSynonym: 0.8}
 
-// posting links a pattern to one entry that uses it.
+// posting is one entry's use of a wording; it is also a matcher pattern.
 type posting struct {
 	entry  int32
 	kind   uint8
 	weight float32 // kind weight × lengthWeight
+	// from and to are the entry's validity window in Unix nanoseconds,
+	// from <= now < to (MinInt64 and MaxInt64 when unbounded). Each posting
+	// has a copy: a lookup then touches nothing else to rule an entry out.
+	from, to int64
 }
 
 // entryIndex is the immutable matcher over the published entries. It is built
@@ -31,20 +35,12 @@ type posting struct {
 // checked at lookup time, so a promotion goes live the instant ValidFrom
 // passes without a rebuild.
 type entryIndex struct {
-	entries  []Entry  // published entries, sorted by id
-	window   []window // per entry, its validity window
-	priority []int32  // per entry, its priority (kept apart: scoring reads it)
+	entries  []Entry // published entries, sorted by id
+	priority []int32 // per entry, its priority (kept apart: scoring reads it)
 	matcher  *textmatch.Matcher
-	postOff  []int32 // postings of pattern p: posts[postOff[p]:postOff[p+1]]
-	posts    []posting
+	posts    []posting // per matcher pattern: one entry's use of a wording
 	postText []string  // per posting, the keyword as written in the entry
 	pool     sync.Pool // *scratch
-}
-
-// window is an entry's validity window in Unix nanoseconds: from <= now < to.
-type window struct {
-	from int64 // MinInt64 if unbounded
-	to   int64 // MaxInt64 if unbounded
 }
 
 // buildEntryIndex indexes the published entries among all (which must be
@@ -56,63 +52,57 @@ func buildEntryIndex(all []Entry) (*entryIndex, error) {
 			ix.entries = append(ix.entries, all[i])
 		}
 	}
-	ix.window = make([]window, len(ix.entries))
 	ix.priority = make([]int32, len(ix.entries))
 
-	type pending struct {
-		pattern int32
-		post    posting
-		text    string
-	}
+	// Every (entry, normalised wording) pair is its own pattern of the
+	// matcher, so a match's pattern id is the index of its posting: no
+	// indirection (and no cache miss) between the automaton and the entry.
+	// The trie still shares the wording across entries.
 	nPatterns := 0
 	for i := range ix.entries {
 		e := &ix.entries[i]
 		nPatterns += 1 + len(e.Keywords) + len(e.Synonyms) + len(e.Exclusions)
 	}
-	patternID := make(map[string]int32, nPatterns)
 	patterns := make([]string, 0, nPatterns)
-	pend := make([]pending, 0, nPatterns)
-	entryStart := 0 // first pending posting of the current entry
+	ix.posts = make([]posting, 0, nPatterns)
+	ix.postText = make([]string, 0, nPatterns)
+	entryStart := 0 // first posting of the current entry
 	var buf []byte
+	var from, to int64 // the current entry's window
 	add := func(e int32, kind uint8, text string) {
 		buf = textmatch.AppendNormalized(buf[:0], text)
 		if len(buf) == 0 {
 			return
 		}
-		id, ok := patternID[string(buf)]
-		if !ok {
-			id = int32(len(patterns))
-			s := string(buf)
-			patternID[s] = id
-			patterns = append(patterns, s)
-		}
 		// Same wording twice in one entry (entries have a handful of
 		// patterns: a linear scan beats a map): exclusions win, then the
 		// stronger kind.
-		for k := entryStart; k < len(pend); k++ {
-			if pend[k].pattern != id {
+		for k := entryStart; k < len(patterns); k++ {
+			if patterns[k] != string(buf) {
 				continue
 			}
-			if kind == kindExclusion || (pend[k].post.kind != kindExclusion && kindWeight[kind] > kindWeight[pend[k].post.kind]) {
-				pend[k].post.kind = kind
-				pend[k].text = text
-				pend[k].post.weight = hitWeight(kind, buf)
+			if p := &ix.posts[k]; kind == kindExclusion || (p.kind != kindExclusion && kindWeight[kind] > kindWeight[p.kind]) {
+				p.kind = kind
+				p.weight = hitWeight(kind, buf)
+				ix.postText[k] = text
 			}
 			return
 		}
-		pend = append(pend, pending{id, posting{entry: e, kind: kind, weight: hitWeight(kind, buf)}, text})
+		patterns = append(patterns, string(buf))
+		ix.posts = append(ix.posts, posting{entry: e, kind: kind, weight: hitWeight(kind, buf), from: from, to: to})
+		ix.postText = append(ix.postText, text)
 	}
 	for i := range ix.entries {
 		e := &ix.entries[i]
-		ix.window[i] = window{from: math.MinInt64, to: math.MaxInt64}
+		from, to = math.MinInt64, math.MaxInt64
 		if !e.ValidFrom.IsZero() {
-			ix.window[i].from = e.ValidFrom.UnixNano()
+			from = e.ValidFrom.UnixNano()
 		}
 		if !e.ValidTo.IsZero() {
-			ix.window[i].to = e.ValidTo.UnixNano()
+			to = e.ValidTo.UnixNano()
 		}
 		ix.priority[i] = int32(e.Priority)
-		entryStart = len(pend)
+		entryStart = len(patterns)
 		add(int32(i), kindQuestion, e.Question)
 		for _, k := range e.Keywords {
 			add(int32(i), kindKeyword, k)
@@ -129,21 +119,6 @@ func buildEntryIndex(all []Entry) (*entryIndex, error) {
 		return nil, err // unreachable: patterns are non-empty normalised strings
 	}
 	ix.matcher = m
-	ix.postOff = make([]int32, len(patterns)+1)
-	for _, p := range pend {
-		ix.postOff[p.pattern+1]++
-	}
-	for i := 1; i < len(ix.postOff); i++ {
-		ix.postOff[i] += ix.postOff[i-1]
-	}
-	ix.posts = make([]posting, len(pend))
-	ix.postText = make([]string, len(pend))
-	fill := append([]int32(nil), ix.postOff[:len(patterns)]...)
-	for _, p := range pend {
-		ix.posts[fill[p.pattern]] = p.post
-		ix.postText[fill[p.pattern]] = p.text
-		fill[p.pattern]++
-	}
 	return ix, nil
 }
 

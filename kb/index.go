@@ -29,7 +29,10 @@ func Build(d Data) (*Index, error) {
 		return nil, err
 	}
 	d = d.clone()
-	slices.SortFunc(d.Entries, func(a, b Entry) int { return strings.Compare(a.ID, b.ID) })
+	byID := func(a, b Entry) int { return strings.Compare(a.ID, b.ID) }
+	if !slices.IsSortedFunc(d.Entries, byID) { // exports are sorted already
+		slices.SortFunc(d.Entries, byID)
+	}
 	ix := &Index{settings: d.Settings.withDefaults(), raw: d.Settings, all: d.Entries}
 	var err error
 	if ix.entries, err = buildEntryIndex(d.Entries); err != nil {

@@ -72,23 +72,29 @@ func (r Reason) String() string {
 
 // acc accumulates the hits of one entry during a lookup.
 type acc struct {
-	entry      int32
-	firstHit   int32 // head of the hit list in scratch.hits, -1 if none
-	lastHit    int32
-	nKeywords  int32
-	dead       bool // excluded, or outside its validity window
-	strength   float32
-	exactEnd   int32 // furthest end of a hit that starts the message
-	blockStart int32 // current merged run of covered runes
-	blockEnd   int32
-	covered    int32 // runes covered before the current run
-	score      float64
+	entry     int32
+	firstHit  int32 // head of the hit list in scratch.hits, -1 if none
+	lastHit   int32
+	nKeywords int32
+	dead      bool // excluded, or outside its validity window
+	strength  float32
+	exactEnd  int32 // furthest end of a hit that starts the message
+	topBlock  int32 // last of the entry's covered runs in scratch.blocks, -1 if none
+	covered   int32 // normalised runes covered by the hits (the runs' total)
+	score     float64
 }
 
 // slot points at an entry's accumulator; it is valid only if gen matches.
 type slot struct {
 	gen uint32
 	acc int32
+}
+
+// block is a maximal run of normalised runes covered by one entry's hits;
+// an entry's runs are disjoint and chained from the last one back.
+type block struct {
+	start, end int32
+	prev       int32
 }
 
 type hit struct {
@@ -98,11 +104,12 @@ type hit struct {
 
 // scratch is the per-lookup working memory, reused through a sync.Pool.
 type scratch struct {
-	gen  uint32
-	slot []slot // per entry: its accumulator in this lookup
-	accs []acc
-	hits []hit
-	top  []int32 // indexes in accs, best first
+	gen    uint32
+	slot   []slot // per entry: its accumulator in this lookup
+	accs   []acc
+	hits   []hit
+	blocks []block
+	top    []int32 // indexes in accs, best first
 }
 
 func (ix *entryIndex) getScratch() *scratch {
@@ -120,6 +127,7 @@ func (s *scratch) reset() {
 	}
 	s.accs = s.accs[:0]
 	s.hits = s.hits[:0]
+	s.blocks = s.blocks[:0]
 	s.top = s.top[:0]
 }
 
@@ -135,61 +143,63 @@ func (ix *entryIndex) lookup(text string, now time.Time, limit int, minScore flo
 	nowNano := now.UnixNano()
 
 	n := ix.matcher.Scan(text, func(m textmatch.Match) bool {
-		for p := ix.postOff[m.Pattern]; p < ix.postOff[m.Pattern+1]; p++ {
-			post := &ix.posts[p]
-			e := post.entry
-			var a *acc
-			if sl := &s.slot[e]; sl.gen == s.gen {
-				a = &s.accs[sl.acc]
-			} else {
-				*sl = slot{gen: s.gen, acc: int32(len(s.accs))}
-				w := ix.window[e]
-				s.accs = append(s.accs, acc{entry: e, firstHit: -1, lastHit: -1,
-					dead: nowNano < w.from || nowNano >= w.to})
-				a = &s.accs[len(s.accs)-1]
-			}
-			if a.dead {
-				continue
-			}
-			if post.kind == kindExclusion {
-				a.dead = true
-				continue
-			}
-			start, end := int32(m.NormStart), int32(m.NormEnd)
-			if start == 0 && end > a.exactEnd {
-				a.exactEnd = end
-			}
-			switch {
-			case a.blockEnd == 0 && a.blockStart == 0:
-				a.blockStart, a.blockEnd = start, end
-			case start >= a.blockEnd:
-				a.covered += a.blockEnd - a.blockStart
-				a.blockStart, a.blockEnd = start, end
-			default:
-				a.blockStart = min(a.blockStart, start)
-				a.blockEnd = max(a.blockEnd, end)
-			}
-			repeated := false
-			for h := a.firstHit; h >= 0; h = s.hits[h].next {
-				if s.hits[h].post == p {
-					repeated = true
-					break
-				}
-			}
-			if repeated {
-				continue
-			}
-			s.hits = append(s.hits, hit{post: p, next: -1})
-			h := int32(len(s.hits) - 1)
-			if a.lastHit >= 0 {
-				s.hits[a.lastHit].next = h
-			} else {
-				a.firstHit = h
-			}
-			a.lastHit = h
-			a.nKeywords++
-			a.strength += post.weight
+		p := int32(m.Pattern)
+		post := &ix.posts[p]
+		e := post.entry
+		var a *acc
+		if sl := &s.slot[e]; sl.gen == s.gen {
+			a = &s.accs[sl.acc]
+		} else {
+			*sl = slot{gen: s.gen, acc: int32(len(s.accs))}
+			s.accs = append(s.accs, acc{entry: e, firstHit: -1, lastHit: -1, topBlock: -1,
+				dead: nowNano < post.from || nowNano >= post.to})
+			a = &s.accs[len(s.accs)-1]
 		}
+		if a.dead {
+			return true
+		}
+		if post.kind == kindExclusion {
+			a.dead = true
+			return true
+		}
+		start, end := int32(m.NormStart), int32(m.NormEnd)
+		if start == 0 && end > a.exactEnd {
+			a.exactEnd = end
+		}
+		// Coverage is the union of the hits. Scan reports by end position,
+		// so a new hit can only overlap the last runs: merge them.
+		for a.topBlock >= 0 {
+			b := &s.blocks[a.topBlock]
+			if b.end < start {
+				break
+			}
+			start, end = min(start, b.start), max(end, b.end)
+			a.covered -= b.end - b.start
+			a.topBlock = b.prev
+		}
+		s.blocks = append(s.blocks, block{start: start, end: end, prev: a.topBlock})
+		a.topBlock = int32(len(s.blocks) - 1)
+		a.covered += end - start
+		repeated := false
+		for h := a.firstHit; h >= 0; h = s.hits[h].next {
+			if s.hits[h].post == p {
+				repeated = true
+				break
+			}
+		}
+		if repeated {
+			return true
+		}
+		s.hits = append(s.hits, hit{post: p, next: -1})
+		h := int32(len(s.hits) - 1)
+		if a.lastHit >= 0 {
+			s.hits[a.lastHit].next = h
+		} else {
+			a.firstHit = h
+		}
+		a.lastHit = h
+		a.nKeywords++
+		a.strength += post.weight
 		return true
 	})
 	if n == 0 {
@@ -240,16 +250,16 @@ func (ix *entryIndex) lookup(text string, now time.Time, limit int, minScore flo
 		out[i] = Result{Entry: e, Score: a.score, Reason: Reason{
 			Keywords: kw[from:len(kw):len(kw)],
 			Strength: min(1, float64(a.strength)),
-			Coverage: min(1, float64(a.covered+a.blockEnd-a.blockStart)/float64(n)),
+			Coverage: min(1, float64(a.covered)/float64(n)),
 			Exact:    a.exactEnd == int32(n),
-			Priority: e.Priority,
+			Priority: int(ix.priority[a.entry]),
 		}}
 	}
 	return out
 }
 
 func (ix *entryIndex) score(a *acc, n int) float64 {
-	coverage := min(1, float64(a.covered+a.blockEnd-a.blockStart)/float64(n))
+	coverage := min(1, float64(a.covered)/float64(n))
 	sc := strengthWeight*min(1, float64(a.strength)) + coverageWeight*coverage
 	if a.exactEnd == int32(n) {
 		sc += exactBonus

@@ -252,6 +252,19 @@ func TestLookupRanksWithScoresAndReasons(t *testing.T) {
 		}
 	})
 
+	t.Run("coverage is the union of the hits", func(t *testing.T) {
+		ix := mustBuild(t, kb.Data{Entries: []kb.Entry{pub("u", "手机的壳", "手", "的")}})
+		// Hits 手 [0,1), 的 [2,3) and 手机的壳 [0,4) cover 4 of 6 runes.
+		rs := ix.Lookup("手机的壳坏了", t0)
+		if len(rs) != 1 || math.Abs(rs[0].Reason.Coverage-4.0/6) > 1e-9 {
+			t.Fatalf("coverage %+v, want 4/6", rs)
+		}
+		rs = ix.Lookup("手 的 坏了手", t0) // 手 twice, 的: 3 of 5 runes
+		if len(rs) != 1 || math.Abs(rs[0].Reason.Coverage-3.0/5) > 1e-9 {
+			t.Fatalf("coverage %+v, want 3/5", rs)
+		}
+	})
+
 	t.Run("nothing relevant", func(t *testing.T) {
 		for _, msg := range []string{"", "？？？", "今天天气不错", "\xff\xfe"} {
 			if rs := ix.Lookup(msg, t0); len(rs) != 0 {

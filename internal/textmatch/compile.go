@@ -21,19 +21,38 @@ func Compile(patterns []string) (*Matcher, error) {
 	// Normalise every pattern to a class sequence in one flat buffer.
 	// Size the rune-class table for the distinct non-ASCII runes only: a
 	// small table stays in the CPU cache during Scan.
+	// CJK ideographs, the bulk, are counted in a bit set; the rest in a map.
+	var cjkSeen []uint64
 	distinct := make(map[rune]struct{})
+	nDistinct := 0
 	total := 0
 	for _, p := range patterns {
 		total += len(p)
 		for _, r := range p {
-			if r >= utf8.RuneSelf {
-				if nr, ok := NormalizeRune(r); ok && nr >= utf8.RuneSelf {
+			if r < utf8.RuneSelf {
+				continue
+			}
+			nr, ok := NormalizeRune(r)
+			switch {
+			case !ok || nr < utf8.RuneSelf:
+			case nr >= cjkFirst && nr <= cjkLast:
+				if cjkSeen == nil {
+					cjkSeen = make([]uint64, (cjkLast-cjkFirst)/64+1)
+				}
+				k := nr - cjkFirst
+				if cjkSeen[k/64]&(1<<(k%64)) == 0 {
+					cjkSeen[k/64] |= 1 << (k % 64)
+					nDistinct++
+				}
+			default:
+				if _, dup := distinct[nr]; !dup {
 					distinct[nr] = struct{}{}
+					nDistinct++
 				}
 			}
 		}
 	}
-	m.classes.reserve(len(distinct))
+	m.classes.reserve(nDistinct)
 	flat := make([]uint32, 0, total)
 	offs := make([]int, len(patterns)+1)
 	for i, p := range patterns {
@@ -67,7 +86,21 @@ func Compile(patterns []string) (*Matcher, error) {
 	for i := range order {
 		order[i] = i
 	}
+	// Comparing packed keys of the first two classes first decides most
+	// comparisons with two loads.
+	keys := make([]uint64, len(patterns))
+	for i := range patterns {
+		q := seq(i)
+		k := uint64(q[0]) << 32
+		if len(q) > 1 {
+			k |= uint64(q[1])
+		}
+		keys[i] = k
+	}
 	slices.SortFunc(order, func(a, b int) int {
+		if c := cmp.Compare(keys[a], keys[b]); c != 0 {
+			return c
+		}
 		if c := slices.Compare(seq(a), seq(b)); c != 0 {
 			return c
 		}
@@ -98,7 +131,8 @@ func Compile(patterns []string) (*Matcher, error) {
 		prev = cur
 	}
 	nStates := len(parent)
-	m.states = make([]state, nStates)
+	m.fail = make([]uint32, nStates)
+	m.dict = make([]uint32, nStates)
 
 	// Flatten the edges: counting sort of nodes by parent keeps creation order.
 	m.root = make([]uint32, m.classes.n+1)
@@ -120,10 +154,7 @@ func Compile(patterns []string) (*Matcher, error) {
 			m.root[class[v]] = uint32(v)
 		}
 	}
-	for s := range nStates {
-		m.states[s].edgeOff = counts[s]
-		m.states[s].edgeEnd = counts[s+1]
-	}
+	m.edgeOff = counts
 
 	// Outputs: counting sort of pattern ids by terminal node, ids ascending.
 	outCounts := make([]uint32, nStates+1)
@@ -141,10 +172,7 @@ func Compile(patterns []string) (*Matcher, error) {
 		m.outs[outFill[t]] = output{id: uint32(id), len: uint32(m.patLen[id])}
 		outFill[t]++
 	}
-	for s := range nStates {
-		m.states[s].outOff = outCounts[s]
-		m.states[s].outEnd = outCounts[s+1]
-	}
+	m.outOff = outCounts
 
 	// Failure and dictionary links in breadth-first (depth) order.
 	// Counting sort of the states by depth.
@@ -164,16 +192,24 @@ func Compile(patterns []string) (*Matcher, error) {
 		p, c := parent[v], class[v]
 		var f uint32
 		if p != 0 {
-			f = m.next(m.states[p].fail, c)
+			f = m.next(m.fail[p], c)
 		}
-		st := &m.states[v]
-		st.fail = f
-		if fs := &m.states[f]; fs.outOff != fs.outEnd {
-			st.dict = f
+		m.fail[v] = f
+		if m.outOff[f] != m.outOff[f+1] {
+			m.dict[v] = f
 		} else {
-			st.dict = fs.dict
+			m.dict[v] = m.dict[f]
 		}
 	}
+	m.reports = make([]uint64, nStates/64+1)
+	m.stateOut = make([]stateOut, nStates)
+	for v := range nStates {
+		if m.outOff[v] != m.outOff[v+1] || m.dict[v] != 0 {
+			m.reports[v/64] |= 1 << (v % 64)
+		}
+		m.stateOut[v] = stateOut{off: m.outOff[v], end: m.outOff[v+1], dict: m.dict[v]}
+	}
+	m.outOff, m.dict = nil, nil // only needed while compiling
 	return m, nil
 }
 

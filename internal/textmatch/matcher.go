@@ -24,7 +24,19 @@ type Match struct {
 type Matcher struct {
 	classes runeClasses
 	root    []uint32 // root transition per class; 0 = stay at the root
-	states  []state  // states[0] is the root
+	// The automaton's states, in struct-of-arrays form so each step of a
+	// scan touches only what it needs; state 0 is the root.
+	fail    []uint32 // longest proper suffix state
+	edgeOff []uint32 // edges of state s: edges[edgeOff[s]:edgeOff[s+1]]
+	// stateOut holds, per state, its outputs and dictionary link side by
+	// side, so reporting a state costs one memory access before its outputs.
+	stateOut []stateOut
+	// outOff and dict are stateOut's columns while compiling (nil after):
+	// the outputs of s are outs[outOff[s]:outOff[s+1]]; dict[s] is the
+	// nearest state on the fail chain with outputs (0 = none).
+	outOff  []uint32
+	dict    []uint32
+	reports []uint64 // bit s: state s or its dictionary chain has outputs
 	edges   []edge   // goto edges, per state sorted by class, ranges in state
 	outIDs  []int    // pattern ids ending at a state, ranges in state (for Exact)
 	outs    []output // the same with their lengths, for Scan
@@ -38,19 +50,15 @@ type Matcher struct {
 	longest   int
 }
 
+// stateOut is a state's outputs, outs[off:end], and its dictionary link.
+type stateOut struct{ off, end, dict uint32 }
+
 // edge is one goto transition; class and target side by side so a lookup
 // touches one cache line.
 type edge struct{ cls, to uint32 }
 
 // output is a pattern ending at a state and its normalised length.
 type output struct{ id, len uint32 }
-
-type state struct {
-	fail             uint32 // longest proper suffix state
-	dict             uint32 // nearest state on the fail chain with outputs; 0 = none
-	edgeOff, edgeEnd uint32
-	outOff, outEnd   uint32
-}
 
 // Len returns the number of patterns.
 func (m *Matcher) Len() int { return len(m.patLen) }
@@ -61,8 +69,7 @@ func (m *Matcher) PatternLen(id int) int { return m.patLen[id] }
 
 // child returns the goto transition of non-root state s on class c.
 func (m *Matcher) child(s, c uint32) (uint32, bool) {
-	st := &m.states[s]
-	lo, hi := st.edgeOff, st.edgeEnd
+	lo, hi := m.edgeOff[s], m.edgeOff[s+1]
 	for hi-lo > 8 {
 		mid := lo + (hi-lo)/2
 		if m.edges[mid].cls < c {
@@ -104,7 +111,7 @@ func (m *Matcher) next(s, c uint32) uint32 {
 		if t, ok := m.child(s, c); ok {
 			return t
 		}
-		s = m.states[s].fail
+		s = m.fail[s]
 	}
 	return m.root[c]
 }
@@ -117,11 +124,15 @@ func (m *Matcher) next(s, c uint32) uint32 {
 //
 // Scan does not allocate; the Match passed to fn is a value.
 func (m *Matcher) Scan(text string, fn func(Match) bool) int {
+	if len(m.fail) == 0 {
+		return NormalizedLen(text)
+	}
 	var s, prev uint32
 	// starts[k%len(starts)] is the byte offset of the k-th kept rune, so a
 	// match's start needs no walk back over the text (see originalStart).
-	var starts [64]int
+	var starts [startRing]int
 	n := 0
+	cjk := m.classes.cjk
 	for i := 0; i < len(text); {
 		start := i
 		var c uint32
@@ -129,7 +140,12 @@ func (m *Matcher) Scan(text string, fn func(Match) bool) int {
 			text[i+1]&0xC0 == 0x80 && text[i+2]&0xC0 == 0x80 && (b0 > 0xE4 || text[i+1] >= 0xB8) {
 			// Fast path for the common case, a CJK unified ideograph
 			// (U+4E00..U+9FFF), which normalisation keeps as it is.
-			c = m.classes.lookupCJK(rune(b0&0x0F)<<12 | rune(text[i+1]&0x3F)<<6 | rune(text[i+2]&0x3F))
+			r := rune(b0&0x0F)<<12 | rune(text[i+1]&0x3F)<<6 | rune(text[i+2]&0x3F)
+			if cjk != nil {
+				c = uint32(cjk[r-cjkFirst])
+			} else {
+				c = m.classes.lookup(r)
+			}
 			i += 3
 		} else {
 			r, w := decodeRune(text, i)
@@ -140,11 +156,8 @@ func (m *Matcher) Scan(text string, fn func(Match) bool) int {
 			}
 			c = m.classes.lookup(nr)
 		}
-		starts[n%len(starts)] = start
+		starts[uint(n)%startRing] = start
 		n++
-		if len(m.states) == 0 {
-			continue
-		}
 		if s == 0 || c == 0 || !m.mayContinue(prev, c) {
 			// Fast path: the new state is the depth-one node of c (or the
 			// root), whose only outputs are one-rune patterns.
@@ -155,25 +168,70 @@ func (m *Matcher) Scan(text string, fn func(Match) bool) int {
 			}
 		} else {
 			prev = c
-			s = m.next(s, c)
-		}
-		for o := s; o != 0; o = m.states[o].dict {
-			st := &m.states[o]
-			for _, out := range m.outs[st.outOff:st.outEnd] {
-				id, l := int(out.id), int(out.len)
-				var start int
-				if l <= len(starts) {
-					start = starts[(n-l)%len(starts)]
-				} else {
-					start = originalStart(text, i, l)
+			// The transition function (see next), inline: follow the goto
+			// edge of c, falling back along the failure links.
+		walk:
+			for {
+				lo, hi := m.edgeOff[s], m.edgeOff[s+1]
+				for hi-lo > 8 {
+					mid := lo + (hi-lo)/2
+					if m.edges[mid].cls < c {
+						lo = mid + 1
+					} else {
+						hi = mid
+					}
 				}
-				if !fn(Match{Pattern: id, Start: start, End: i, NormStart: n - l, NormEnd: n}) {
-					return n
+				for ; lo < hi; lo++ {
+					if e := m.edges[lo]; e.cls >= c {
+						if e.cls == c {
+							s = e.to
+							break walk
+						}
+						break
+					}
+				}
+				if s = m.fail[s]; s == 0 {
+					s = m.root[c]
+					break
 				}
 			}
+			if m.reports[s/64]&(1<<(s%64)) == 0 {
+				continue
+			}
+		}
+		if !m.report(s, text, i, n, &starts, fn) {
+			return n
 		}
 	}
 	return n
+}
+
+// startRing is the size of Scan's ring of start offsets; longer matches
+// walk back over the text.
+const startRing = 64
+
+// report passes the outputs of state s and its dictionary chain to fn. It
+// is kept out of Scan's loop so that the loop's registers are not spilled.
+//
+//go:noinline
+func (m *Matcher) report(s uint32, text string, end, n int, starts *[startRing]int, fn func(Match) bool) bool {
+	for o := s; o != 0; {
+		so := m.stateOut[o]
+		o = so.dict
+		for _, out := range m.outs[so.off:so.end] {
+			id, l := int(out.id), int(out.len)
+			var start int
+			if l <= startRing {
+				start = starts[uint(n-l)%startRing]
+			} else {
+				start = originalStart(text, end, l)
+			}
+			if !fn(Match{Pattern: id, Start: start, End: end, NormStart: n - l, NormEnd: n}) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // originalStart walks back from end over the original text and returns the
@@ -215,7 +273,7 @@ func (m *Matcher) Any(text string) bool {
 // trie once and does not allocate; the returned slice is shared and must not
 // be modified.
 func (m *Matcher) Exact(text string) []int {
-	if len(m.states) == 0 {
+	if len(m.fail) == 0 {
 		return nil
 	}
 	var s uint32
@@ -244,9 +302,9 @@ func (m *Matcher) Exact(text string) []int {
 	if s == 0 {
 		return nil
 	}
-	st := &m.states[s]
-	if st.outOff == st.outEnd {
+	lo, hi := m.stateOut[s].off, m.stateOut[s].end
+	if lo == hi {
 		return nil
 	}
-	return m.outIDs[st.outOff:st.outEnd:st.outEnd]
+	return m.outIDs[lo:hi:hi]
 }

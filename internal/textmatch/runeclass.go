@@ -41,14 +41,6 @@ func (t *runeClasses) indexCJK() {
 	}
 }
 
-// lookupCJK is lookup for a rune in cjkFirst..cjkLast.
-func (t *runeClasses) lookupCJK(r rune) uint32 {
-	if t.cjk != nil {
-		return uint32(t.cjk[r-cjkFirst])
-	}
-	return t.lookup(r)
-}
-
 func hashRune(r rune, shift uint32) uint32 {
 	return (uint32(r) * 0x9E3779B1) >> shift
 }
