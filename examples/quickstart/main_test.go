@@ -22,6 +22,7 @@ func TestQuickstart(t *testing.T) {
 	}
 	out := first.String()
 	for _, want := range []string{
+		"公众号     欢迎关注！",                                       // 1. the follow is welcomed
 		"公众号     门店营业时间为每天 9:00–21:00",                        // 1. the bot answers
 		"assigned to bob in queue \"after_sales\"",            // 2. routed to after-sales
 		"ticket RF-0001: refund by system:finance → refunded", // 2. through finance

@@ -76,8 +76,20 @@ func (d *deployment) agentSend(ctx context.Context, agent, openID, text string) 
 }
 
 func sceneOpeningHours(ctx context.Context, d *deployment) error {
-	d.out.scene(1, "A new user asks about opening hours: the bot answers at once")
-	reply, err := d.say(ctx, "用户A", newUser, "请问你们营业时间是几点？")
+	d.out.scene(1, "A new user follows and asks about opening hours: the bot answers at once")
+	d.out.line("用户A", "[关注公众号] (subscribe event, scene qrscene_store_poster)")
+	del, err := d.platform.User(newUser).Follow(ctx, "store_poster")
+	if err != nil {
+		return err
+	}
+	reply, err := d.answer(del)
+	if err != nil {
+		return err
+	}
+	if !strings.Contains(reply, "欢迎关注") {
+		return fmt.Errorf("scene 1: want the welcome, got %q", reply)
+	}
+	reply, err = d.say(ctx, "用户A", newUser, "请问你们营业时间是几点？")
 	if err != nil {
 		return err
 	}
