@@ -44,7 +44,10 @@ const IdleReason = "idle"
 // (see Dispatcher.FreeConversation): the serving agent's load is released
 // and a queued conversation leaves its holding queue, so capacity is freed
 // exactly once however many replicas sweep. d may be nil when the host
-// does not use a Dispatcher; then only the conversations are closed.
+// does not use a Dispatcher; then only the conversations are closed. A host
+// whose own write of a conversation then fails with ErrNotFound (a sweep
+// closed it meanwhile) must free what it has just taken for it, such as an
+// agent it has just assigned.
 //
 // SweepIdle returns an error matching errors.ErrUnsupported when store does
 // not implement IdleLister, ErrInvalidRequest when timeout or limit is not
