@@ -214,13 +214,15 @@ func (c Conversation) Close(reason string, now time.Time) (Conversation, error) 
 // IdleFor returns how long the conversation has had no activity at now.
 func (c Conversation) IdleFor(now time.Time) time.Duration { return now.Sub(c.LastActivity) }
 
-// ExpireIdle closes the conversation with reason "idle" when it has been
-// idle for timeout or longer at now; expired reports whether it did.
+// ExpireIdle closes the conversation with reason IdleReason ("idle") when
+// it has been idle for timeout or longer at now; expired reports whether it
+// did. To close every idle conversation of a ConversationStore, use
+// SweepIdle.
 func (c Conversation) ExpireIdle(now time.Time, timeout time.Duration) (n Conversation, expired bool) {
 	if c.State == StateClosed || timeout <= 0 || c.IdleFor(now) < timeout {
 		return c, false
 	}
-	n, _ = c.Close("idle", now)
+	n, _ = c.Close(IdleReason, now)
 	return n, true
 }
 

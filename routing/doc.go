@@ -51,7 +51,11 @@
 // Dispatcher.Transfer also moves the load from one agent to the other.
 // A ConversationStore keeps the open conversation of each key, shared by
 // replicas, with compare-and-set by Version; OpenConversation gets or creates
-// it.
+// it. A store that also implements the optional IdleLister (MemoryStore and
+// the Redis adapter do) lists idle conversations, least recently active
+// first, so that SweepIdle, run periodically from any replica, closes them
+// with reason "idle" and frees their agent's load or holding-queue entry
+// (Dispatcher.FreeConversation) exactly once.
 //
 // # Queues and agents
 //

@@ -7,8 +7,9 @@ import (
 	"time"
 )
 
-// MemoryStore is the in-memory Store and ConversationStore: agent presence
-// and load, holding queues and open conversations of one process. It is safe for concurrent use; its zero value is an
+// MemoryStore is the in-memory Store, ConversationStore and IdleLister:
+// agent presence and load, holding queues and open conversations of one
+// process. It is safe for concurrent use; its zero value is an
 // empty store ready to use. Several replicas need a shared implementation
 // (Redis, SQL) instead.
 type MemoryStore struct {

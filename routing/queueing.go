@@ -125,19 +125,8 @@ func (d *Dispatcher) Drain(ctx context.Context, queue string) ([]Result, error) 
 // name order. Call it periodically (for example every few seconds) so that
 // target timeouts move waiting conversations on.
 func (d *Dispatcher) Tick(ctx context.Context) ([]Result, error) {
-	names := make([]string, 0, len(d.byQueue))
-	seen := make(map[string]bool)
-	for q := range d.byQueue {
-		names, seen[q] = append(names, q), true
-	}
-	for q := range d.queues {
-		if !seen[q] {
-			names = append(names, q)
-		}
-	}
-	sort.Strings(names)
 	var out []Result
-	for _, q := range names {
+	for _, q := range d.queueNames() {
 		rs, err := d.Drain(ctx, q)
 		out = append(out, rs...)
 		if err != nil {

@@ -14,8 +14,16 @@ import (
 // TestConversationStore checks a ConversationStore: one open conversation
 // per key, full round trip of the conversation value, compare-and-set by
 // version, closing frees the key, and no lost updates under concurrency.
+// When the store implements the optional routing.IdleLister, it also runs
+// TestIdleLister (subtest "IdleLister"; skipped otherwise).
 func TestConversationStore(t *testing.T, newStore func(t *testing.T) routing.ConversationStore) {
 	ctx := context.Background()
+	t.Run("IdleLister", func(t *testing.T) {
+		if _, ok := newStore(t).(routing.IdleLister); !ok {
+			t.Skip("the store does not implement the optional routing.IdleLister")
+		}
+		TestIdleLister(t, newStore)
+	})
 	sample := func() routing.Conversation {
 		c := routing.NewConversation("cust-1", "wx", t0)
 		c.Tags = []string{"vip"}

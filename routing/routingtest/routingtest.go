@@ -1,6 +1,6 @@
 // Package routingtest is the conformance suite for implementations of the
 // routing package's store interfaces (routing.AgentStore, routing.QueueStore,
-// routing.ConversationStore).
+// routing.ConversationStore, and the optional routing.IdleLister).
 // The in-memory routing.MemoryStore runs it; so must every adapter (Redis,
 // SQL), from its own tests:
 //
@@ -9,6 +9,11 @@
 //			return newRedisStore(t) // a fresh, empty store per call
 //		})
 //		routingtest.TestConversationStore(t, func(t *testing.T) routing.ConversationStore {
+//			return newRedisStore(t)
+//		})
+//		// Also run by TestConversationStore when the store implements
+//		// routing.IdleLister; calling it makes the interface required.
+//		routingtest.TestIdleLister(t, func(t *testing.T) routing.ConversationStore {
 //			return newRedisStore(t)
 //		})
 //	}

@@ -2,7 +2,8 @@
 // go-redis v9: wechatmp.TokenStore, wechatmp.DedupStore and
 // wechatmp.WindowStore for the WeChat platform, and routing.AgentStore,
 // routing.QueueStore (together routing.Store) and routing.ConversationStore
-// for agent presence and load, holding queues and open conversations. Each passes its package's conformance suite (wechatmptest,
+// (with the optional routing.IdleLister, for routing.SweepIdle) for agent
+// presence and load, holding queues and open conversations. Each passes its package's conformance suite (wechatmptest,
 // routingtest) against a real server.
 //
 //	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379"})
@@ -19,9 +20,11 @@
 // Every key starts with the prefix given to the constructor, so that several
 // deployments (or tests) share one Redis: prefix + "token:" + key,
 // "token-lease:", "dedup:", "window:", "agent:{id}", "agent-fair:{id}",
-// "turn:", "queue:{name}", "conv:". The caller's keys are used verbatim and
-// may hold any bytes. The keys one script touches share a hash tag, so the
-// stores work on Redis Cluster through a redis.UniversalClient.
+// "turn:", "queue:{name}", "conv:{conv}:", "conv-idle:{conv}". The caller's
+// keys are used verbatim and may hold any bytes. The keys one script touches
+// share a hash tag, so the stores work on Redis Cluster through a
+// redis.UniversalClient; all open conversations and their idle index share
+// the tag "conv" (one cluster slot), which keeps the index exact.
 //
 // # Atomicity and concurrency
 //

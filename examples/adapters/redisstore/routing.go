@@ -14,7 +14,8 @@ import (
 )
 
 // RoutingStore is a routing.Store (AgentStore and QueueStore) and a
-// routing.ConversationStore on Redis, shared by every replica of the host.
+// routing.ConversationStore (with routing.IdleLister) on Redis, shared by
+// every replica of the host.
 //
 // An agent is one hash, prefix + "agent:{id}": presence, load, load per
 // channel ("ch:<channel>"), the conversations held ("cv:<conversation>" →
@@ -29,8 +30,12 @@ import (
 // the JSON of its routing.Waiting entry; Remove is HDEL, so exactly one of
 // several concurrent removers succeeds.
 //
-// An open conversation is a hash prefix + "conv:" + id with its version and
-// JSON; UpdateConversation is a compare-and-set script.
+// An open conversation is a hash prefix + "conv:{conv}:" + id with its
+// version and JSON; UpdateConversation is a compare-and-set script. The same
+// scripts keep a sorted set prefix + "conv-idle:{conv}" of the open
+// conversations ordered by last activity, so RoutingStore also implements
+// the optional routing.IdleLister (for routing.SweepIdle): listing costs
+// O(log n + limit).
 //
 // It is safe for concurrent use.
 type RoutingStore struct {

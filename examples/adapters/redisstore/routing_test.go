@@ -26,3 +26,12 @@ func TestConversationStoreConformance(t *testing.T) {
 		return redisstore.NewRoutingStore(rdb, prefix)
 	})
 }
+
+func TestIdleListerConformance(t *testing.T) {
+	t.Parallel()
+	testenv.RedisURL(t)
+	routingtest.TestIdleLister(t, func(t *testing.T) routing.ConversationStore {
+		rdb, prefix := testenv.Redis(t)
+		return redisstore.NewRoutingStore(rdb, prefix)
+	})
+}
