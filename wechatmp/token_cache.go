@@ -62,7 +62,8 @@ type CachedTokenSource struct {
 	once      sync.Once
 	owner     string
 	cache     atomic.Pointer[TokenRecord]
-	nextCheck atomic.Int64 // unix nanoseconds; see Token
+	rejected  atomic.Pointer[string] // the last token WeChat refused; never adopted again
+	nextCheck atomic.Int64           // unix nanoseconds; see Token
 	mu        sync.Mutex
 	flight    *tokenFlight
 }
@@ -120,7 +121,7 @@ func (s *CachedTokenSource) sleep(ctx context.Context, d time.Duration) error {
 // Token returns the shared token, refreshing it when due.
 func (s *CachedTokenSource) Token(ctx context.Context) (Token, error) {
 	now := s.now()
-	if rec := s.cache.Load(); rec != nil && rec.Value != "" {
+	if rec := s.cache.Load(); rec != nil && rec.Value != "" && !s.isRejected(rec.Value) {
 		if now.Before(rec.RefreshAt) {
 			return Token{Value: rec.Value, ExpiresAt: rec.ExpiresAt}, nil
 		}
@@ -138,6 +139,10 @@ func (s *CachedTokenSource) Token(ctx context.Context) (Token, error) {
 // it when WeChat rejects value with 40001, 40014 or 42001.
 func (s *CachedTokenSource) InvalidateToken(ctx context.Context, value string) error {
 	s.init()
+	// Remember the refusal first: a refresh in flight may have read value
+	// from the store before this call drops it there, and must not bring it
+	// back into the cache for the caller's retry.
+	s.rejected.Store(&value)
 	if cur := s.cache.Load(); cur != nil && cur.Value == value {
 		s.cache.CompareAndSwap(cur, nil)
 	}
@@ -227,7 +232,7 @@ func (s *CachedTokenSource) refreshShared(ctx context.Context, stale string, for
 			return s.fetchLeased(ctx, key, stale, force)
 		}
 		// Another replica is refreshing. Keep using a valid token meanwhile.
-		if !force && rec.Value != "" && rec.Value != stale && now.Before(rec.ExpiresAt) {
+		if !force && rec.Value != "" && rec.Value != stale && !s.isRejected(rec.Value) && now.Before(rec.ExpiresAt) {
 			s.nextCheck.Store(now.Add(s.pollInterval()).UnixNano())
 			return s.adopt(rec), nil
 		}
@@ -262,13 +267,19 @@ func (s *CachedTokenSource) leaseTTL() time.Duration {
 
 // fresh reports whether rec can be used without fetching.
 func (s *CachedTokenSource) fresh(rec TokenRecord, now time.Time, stale string, force bool) bool {
-	if rec.Value == "" || !now.Before(rec.ExpiresAt) {
+	if rec.Value == "" || !now.Before(rec.ExpiresAt) || s.isRejected(rec.Value) {
 		return false
 	}
 	if force {
 		return rec.Value != stale // someone already replaced it
 	}
 	return now.Before(rec.RefreshAt)
+}
+
+// isRejected reports whether WeChat refused value (see InvalidateToken).
+func (s *CachedTokenSource) isRejected(value string) bool {
+	r := s.rejected.Load()
+	return r != nil && *r == value
 }
 
 func (s *CachedTokenSource) get(ctx context.Context, key string) (TokenRecord, error) {
@@ -312,7 +323,7 @@ func (s *CachedTokenSource) fetchLeased(ctx context.Context, key, stale string, 
 		err = errors.New("wechatmp: token source returned an empty or expired token")
 	}
 	if err != nil {
-		if !force && rec.Value != "" && rec.Value != stale && fetchedAt.Before(rec.ExpiresAt) {
+		if !force && rec.Value != "" && rec.Value != stale && !s.isRejected(rec.Value) && fetchedAt.Before(rec.ExpiresAt) {
 			// Early refresh failed; the current token still works.
 			if s.Logger != nil {
 				s.Logger.WarnContext(ctx, "wechatmp: early token refresh failed", "key", key, "err", err)
