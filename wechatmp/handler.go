@@ -27,7 +27,9 @@ const (
 	// in the background with its reply still kept for WeChat's retries
 	// (three retries, five seconds apart).
 	DefaultLateTimeout = 15 * time.Second
-	// DefaultDedupTTL is how long a handled push is remembered.
+	// DefaultDedupTTL is the least time a handled push is remembered; with
+	// the replay window on, a zero HandlerConfig.DedupTTL is longer (see
+	// there).
 	DefaultDedupTTL = 2 * time.Minute
 	// DefaultReplayWindow is how far a callback's timestamp may lie from the
 	// Handler's clock: wide enough for WeChat's retries and ordinary skew.
@@ -65,7 +67,11 @@ type HandlerConfig struct {
 	// again, and a late reply cannot reach a retry.
 	DisableDedup bool
 	// DedupTTL is how long a handled push (and its reply) is remembered.
-	// Zero means DefaultDedupTTL.
+	// Zero means DefaultDedupTTL, or twice ReplayWindow plus a minute when
+	// that is longer (12 minutes with the default window): a push's
+	// timestamp stays acceptable for up to twice the window after the push
+	// arrived, and a replay is only recognised while the record lives. A
+	// shorter explicit value lets such replays through.
 	DedupTTL time.Duration
 	// DedupPollInterval is how often a retry waits on a push in flight on
 	// another replica. Zero means DefaultDedupPollInterval.
@@ -83,7 +89,11 @@ type HandlerConfig struct {
 	// DefaultMaxBodyBytes.
 	MaxBodyBytes int64
 	// ReplayWindow refuses (403) a callback whose timestamp lies further than
-	// this from Now, so that a captured callback cannot be replayed later.
+	// this from Now, so that a captured callback cannot be replayed later;
+	// inside the window a replay is a duplicate for dedup. In plaintext mode
+	// the URL signature covers only token, timestamp and nonce, not the body,
+	// so inside the window a captured signature authenticates any body: only
+	// encryption (msg_signature covers the ciphertext) closes that.
 	// Zero means DefaultReplayWindow; a negative value disables the check.
 	ReplayWindow time.Duration
 
@@ -197,6 +207,9 @@ func NewHandler(cfg HandlerConfig) (*Handler, error) {
 	}
 	if h.maxBody == 0 {
 		h.maxBody = DefaultMaxBodyBytes
+	}
+	if cfg.DedupTTL == 0 && h.replayWindow > 0 {
+		h.dedupTTL = max(h.dedupTTL, 2*h.replayWindow+time.Minute)
 	}
 	if h.now == nil {
 		h.now = time.Now
