@@ -28,7 +28,9 @@
 //     ComponentCrypter) and accepts the latest ticket in api_component_token;
 //   - customer-service sends enforce the window opened by the interactions the
 //     simulated users delivered (45015 closed, 45047 quota spent) and 43004 for
-//     users who unfollowed; typing needs an interaction within 30 s (45080);
+//     users who unfollowed; typing needs an interaction within 30 s (45080)
+//     and is refused while a status is shown, for 15 s or until CancelTyping
+//     or a message (45081);
 //   - template sends succeed for followers; subscription sends need an opt-in
 //     (AllowSubscription), else 43101;
 //   - daily quotas per path (Config.DailyQuotas, 45009) reset by clear_quota and

@@ -113,6 +113,7 @@ type fakeUser struct {
 	subscribeTime time.Time
 	tags          []int64
 	lastAction    time.Time
+	typingUntil   time.Time // the typing status is shown until then
 }
 
 type fakeWindow struct {
