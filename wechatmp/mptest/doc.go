@@ -25,7 +25,8 @@
 //     ExpireTokens and RevokeTokens act as an uncoordinated third party;
 //   - the third-party platform pushes component_verify_ticket to the host's
 //     component callback (DeliverVerifyTicket, encrypted with
-//     ComponentCrypter) and accepts the latest ticket in api_component_token;
+//     ComponentCrypter) and accepts every ticket for 12 hours in
+//     api_component_token;
 //   - customer-service sends enforce the window opened by the interactions the
 //     simulated users delivered (45015 closed, 45047 quota spent) and 43004 for
 //     users who unfollowed; typing needs an interaction within 30 s (45080)

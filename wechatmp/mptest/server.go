@@ -95,7 +95,7 @@ type Server struct {
 	menu             json.RawMessage
 	subscriptions    map[string]int // openid|template -> opt-ins left
 	clearQuotas      int
-	componentTicket  string
+	componentTickets map[string]time.Time // component_verify_ticket -> issued at
 	component        map[string]*fakeToken
 	componentCurrent string
 	authorizers      map[string]*fakeAuthorizer // authorizer appid
@@ -182,7 +182,8 @@ func NewServer(cfg Config) *Server {
 		kf: map[string]*wechatmp.KfAccount{}, kfOnline: map[string]bool{}, sessions: map[string]*wechatmp.KfSession{},
 		tags: map[int64]string{0: "黑名单", 1: "星标组", 2: "(reserved)"}, nextTag: 100,
 		subscriptions: map[string]int{}, component: map[string]*fakeToken{}, authorizers: map[string]*fakeAuthorizer{},
-		nextMsgID: 1_000_000,
+		componentTickets: map[string]time.Time{},
+		nextMsgID:        1_000_000,
 	}
 	mux := http.NewServeMux()
 	s.routes(mux)

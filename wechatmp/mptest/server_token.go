@@ -123,7 +123,7 @@ func (s *Server) tokenRoutes(mux *http.ServeMux) {
 		if in.AppID != s.cfg.ComponentAppID || in.Secret != s.cfg.ComponentAppSecret {
 			return nil, errf(40013, "invalid component appid or secret")
 		}
-		if in.Ticket == "" || in.Ticket != s.componentTicket {
+		if issued, ok := s.componentTickets[in.Ticket]; !ok || !a.now.Before(issued.Add(verifyTicketTTL)) {
 			return nil, errf(61006, "component ticket is invalid")
 		}
 		v := s.issue(s.component, &s.componentCurrent, a.now, "CT", false)
@@ -222,14 +222,26 @@ func (s *Server) RevokeTokens() {
 	}
 }
 
+// verifyTicketTTL is how long a component_verify_ticket is accepted after it
+// was issued, newer tickets notwithstanding.
+const verifyTicketTTL = 12 * time.Hour
+
 // PushVerifyTicket issues a new component_verify_ticket and returns it without
 // pushing it; DeliverVerifyTicket also pushes it to the host's component
-// callback, as WeChat does every 10 minutes.
+// callback, as WeChat does every 10 minutes. Each ticket is accepted by
+// api_component_token for 12 hours, also after newer ones were issued.
 func (s *Server) PushVerifyTicket() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.componentTicket = newTokenValue("ticket@@@")
-	return s.componentTicket
+	now := s.Clock.Now()
+	for t, issued := range s.componentTickets {
+		if !now.Before(issued.Add(verifyTicketTTL)) {
+			delete(s.componentTickets, t)
+		}
+	}
+	ticket := newTokenValue("ticket@@@")
+	s.componentTickets[ticket] = now
+	return ticket
 }
 
 // Authorize makes the account authorizerAppID authorise the fake third-party
