@@ -50,8 +50,13 @@ type HandlerConfig struct {
 	// encrypts their replies, with key rotation. Nil means plaintext mode
 	// only: encrypted pushes are refused with 400.
 	Crypter *Crypter
-	// AppID is the account's AppID, passed to Interactions. Empty means
-	// Crypter.AppID().
+	// AppID is the account's AppID, passed to Interactions. A Window keys
+	// windows by it, so it must equal the Config.AppID of the Client that
+	// sends to these users. Empty means Crypter.AppID(), which is right for
+	// an Official Account; a third-party platform's Crypter embeds the
+	// component AppID instead, so set AppID to the authorizer's AppID there
+	// (one Handler per authorizer), or the Client refuses every send with
+	// ErrWindowClosed.
 	AppID string
 	// Handler answers the pushes (a *Mux, or any MessageHandler). Required.
 	Handler MessageHandler

@@ -31,7 +31,8 @@ type Config struct {
 	// was issued. 0: 5 minutes.
 	TokenOverlap time.Duration
 	// DailyQuotas limits calls per API path per (fake) UTC day; beyond it the
-	// server answers 45009. nil: no limits. ClearQuota resets the counts.
+	// server answers 45009. nil: no limits. clear_quota (Client.ClearQuota)
+	// resets the counts.
 	DailyQuotas map[string]int
 	// ComponentAppID and ComponentAppSecret of a fake third-party platform.
 	// Defaults: "wxcomponent0001", "component-secret".

@@ -193,7 +193,8 @@ func (s *Server) TokenRejections() int {
 	return s.tokenRejections
 }
 
-// ExpireTokens makes every access token issued so far expire now (42001),
+// ExpireTokens makes every access token issued so far by /cgi-bin/token and
+// /cgi-bin/stable_token expire now (42001; authorizer tokens are left alone),
 // earlier than the expires_in the clients were told: the platform's view of
 // "the token expired mid-run", whatever the clients' clocks say.
 func (s *Server) ExpireTokens() {
@@ -209,8 +210,9 @@ func (s *Server) ExpireTokens() {
 	}
 }
 
-// RevokeTokens makes every access token invalid at once (40001), as when the
-// AppSecret is reset.
+// RevokeTokens makes every access token of /cgi-bin/token and
+// /cgi-bin/stable_token invalid at once (40001), as when the AppSecret is
+// reset.
 func (s *Server) RevokeTokens() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
