@@ -29,7 +29,8 @@
 //     api_component_token;
 //   - customer-service sends enforce the window opened by the interactions the
 //     simulated users delivered (45015 closed, 45047 quota spent) and 43004 for
-//     users who unfollowed; typing needs an interaction within 30 s (45080)
+//     users who unfollowed; typing needs a window-opening interaction (a
+//     message, a CLICK, a follow, ...) within 30 s (45080)
 //     and is refused while a status is shown, for 15 s or until CancelTyping
 //     or a message (45081);
 //   - template sends succeed for followers; subscription sends need an opt-in

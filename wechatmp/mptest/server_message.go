@@ -41,6 +41,8 @@ func (s *Server) SentTo(openID string) []Sent {
 
 // Interact records a window-opening interaction of openID at the clock's time
 // without delivering a push (the simulated User records its pushes itself).
+// It also counts as the recent interaction that typing needs;
+// InteractionNone changes nothing.
 func (s *Server) Interact(openID string, kind wechatmp.Interaction) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -49,10 +51,10 @@ func (s *Server) Interact(openID string, kind wechatmp.Interaction) {
 
 func (s *Server) interact(openID string, kind wechatmp.Interaction, at time.Time) {
 	u := s.user(openID)
-	u.lastAction = at
 	if kind == wechatmp.InteractionNone {
-		return
+		return // not a message interaction: typing still needs one (45080)
 	}
+	u.lastAction = at
 	var cur wechatmp.WindowState
 	if w, ok := s.windows[openID]; ok {
 		cur = w.state

@@ -2,6 +2,7 @@ package mptest_test
 
 import (
 	"context"
+	"net/http"
 	"testing"
 	"time"
 
@@ -33,4 +34,30 @@ func TestServerTyping(t *testing.T) {
 	// Another user's status is their own.
 	srv.Interact("o_u", wechatmp.InteractionMessage)
 	wantCode(t, "other user", c.Typing(ctx, "o_u"), 0)
+}
+
+// TestServerTypingNeedsMessageInteraction: only an interaction that opens
+// the customer-service window counts as the recent interaction typing needs
+// (wechat.md §6.3: "需要客服之前 30 秒内跟用户有过消息交互", and only when a
+// customer-service send would be allowed); a VIEW tap or a location report
+// does not.
+func TestServerTypingNeedsMessageInteraction(t *testing.T) {
+	srv := mptest.NewServer(mptest.Config{})
+	defer srv.Close()
+	srv.SetCallback(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("success")) }))
+	ctx := context.Background()
+	c := staticClient(t, srv, srv.IssueToken())
+	u := srv.User("o_v")
+	if _, err := u.View(ctx, "https://example.com/"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := u.Event(ctx, wechatmp.EventLocation, mptest.Field{Name: "Latitude", Value: "23.1"},
+		mptest.Field{Name: "Longitude", Value: "113.3"}, mptest.Field{Name: "Precision", Value: "65"}); err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, "Typing after VIEW and LOCATION only", c.Typing(ctx, "o_v"), 45080)
+	if _, err := u.Click(ctx, "menu"); err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, "Typing after a CLICK", c.Typing(ctx, "o_v"), 0)
 }
