@@ -146,7 +146,8 @@ func (s *Server) tokenRoutes(mux *http.ServeMux) {
 			return nil, errf(61023, "refresh_token is invalid")
 		}
 		v := s.issue(au.tokens, &au.current, a.now, "AAT", false)
-		au.refreshToken = newTokenValue("REFRESH")
+		// The refresh token stays valid until the authorisation is revoked;
+		// WeChat returns it unchanged.
 		out := s.tokenReply("authorizer_access_token", v, au.tokens[v].expiresAt, a.now)
 		out["authorizer_refresh_token"] = au.refreshToken
 		return out, nil
@@ -247,7 +248,8 @@ func (s *Server) PushVerifyTicket() string {
 }
 
 // Authorize makes the account authorizerAppID authorise the fake third-party
-// platform and returns its authorizer_refresh_token.
+// platform and returns its authorizer_refresh_token, valid until the next
+// Authorize of that account (a new authorisation changes it).
 func (s *Server) Authorize(authorizerAppID string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
