@@ -87,7 +87,10 @@ type HandlerConfig struct {
 	// context ends then. Zero means DefaultDeadline; keep it under 5 s.
 	Deadline time.Duration
 	// LateTimeout is how long after Deadline a late Handler's reply is still
-	// kept for the next retry. Zero means DefaultLateTimeout.
+	// kept for a retry. WeChat retries only a push whose answer did not reach
+	// it within 5 seconds: the ReplySuccess written at Deadline normally ends
+	// the exchange, and a late reply then reaches nobody. Zero means
+	// DefaultLateTimeout.
 	LateTimeout time.Duration
 
 	// MaxBodyBytes bounds the request body (413 beyond). Zero means
