@@ -35,8 +35,9 @@
 //     or a message (45081);
 //   - template sends succeed for followers; subscription sends need an opt-in
 //     (AllowSubscription), else 43101;
-//   - daily quotas per path (Config.DailyQuotas, 45009) reset by clear_quota and
-//     by the next (fake) day; FailNext injects any errcode (-1, 40001, ...);
+//   - daily quotas per path (Config.DailyQuotas, 45009) reset by clear_quota
+//     (10 times a calendar month, 48006 beyond) and by the next (fake) day;
+//     FailNext injects any errcode (-1, 40001, ...);
 //   - kf accounts, sessions, the wait queue and message records; users, tags,
 //     custom menus; temporary media stored and served back (40007 when missing
 //     or older than 3 days);

@@ -94,8 +94,9 @@ type Server struct {
 	tags             map[int64]string
 	nextTag          int64
 	menu             json.RawMessage
-	subscriptions    map[string]int // openid|template -> opt-ins left
-	clearQuotas      int
+	subscriptions    map[string]int       // openid|template -> opt-ins left
+	clearQuotas      int                  // successful clear_quota calls
+	clearQuotaMonth  map[string]int       // UTC month -> successful clear_quota calls
 	componentTickets map[string]time.Time // component_verify_ticket -> issued at
 	component        map[string]*fakeToken
 	componentCurrent string
@@ -183,8 +184,8 @@ func NewServer(cfg Config) *Server {
 		kf: map[string]*wechatmp.KfAccount{}, kfOnline: map[string]bool{}, sessions: map[string]*wechatmp.KfSession{},
 		tags: map[int64]string{0: "黑名单", 1: "星标组", 2: "(reserved)"}, nextTag: 100,
 		subscriptions: map[string]int{}, component: map[string]*fakeToken{}, authorizers: map[string]*fakeAuthorizer{},
-		componentTickets: map[string]time.Time{},
-		nextMsgID:        1_000_000,
+		componentTickets: map[string]time.Time{}, clearQuotaMonth: map[string]int{},
+		nextMsgID: 1_000_000,
 	}
 	mux := http.NewServeMux()
 	s.routes(mux)

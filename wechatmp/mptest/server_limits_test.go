@@ -61,3 +61,22 @@ func TestServerTypingNeedsMessageInteraction(t *testing.T) {
 	}
 	wantCode(t, "Typing after a CLICK", c.Typing(ctx, "o_v"), 0)
 }
+
+// TestServerClearQuotaMonthly: clear_quota may be used 10 times a month
+// (48006 beyond); the allowance comes back the next month (wechat.md §6.8).
+func TestServerClearQuotaMonthly(t *testing.T) {
+	srv := mptest.NewServer(mptest.Config{Clock: mptest.NewClock(time.Date(2026, 1, 30, 12, 0, 0, 0, time.UTC))})
+	defer srv.Close()
+	ctx := context.Background()
+	c := staticClient(t, srv, srv.IssueToken())
+	for i := range 10 {
+		wantCode(t, "clear_quota "+string(rune('1'+i)), c.ClearQuota(ctx), 0)
+	}
+	wantCode(t, "11th clear_quota of the month", c.ClearQuota(ctx), 48006)
+	srv.Clock.Advance(3 * 24 * time.Hour) // February
+	c = staticClient(t, srv, srv.IssueToken())
+	wantCode(t, "clear_quota the next month", c.ClearQuota(ctx), 0)
+	if n := srv.ClearQuotaCalls(); n != 11 {
+		t.Fatalf("ClearQuotaCalls = %d, want 11", n)
+	}
+}
