@@ -13,7 +13,7 @@ import (
 // ComponentStore keeps the third-party platform's long-lived secrets: the
 // component_verify_ticket WeChat pushes every 10 minutes (valid 12 hours) and
 // the authorizer refresh tokens (valid until the account revokes the
-// authorisation; WeChat may return a new one with each authorizer token).
+// authorisation; authorising again issues a new one).
 // Keys are opaque. Implementations must be safe for concurrent use.
 type ComponentStore interface {
 	// Get returns the value stored under key, or ErrNotFound (also once it
@@ -123,8 +123,8 @@ func (s *ComponentTokenSource) Token(ctx context.Context) (Token, error) {
 // AuthorizerTokenSource fetches the authorizer_access_token of an account
 // that authorised the platform (POST /cgi-bin/component/api_authorizer_token),
 // from the refresh token kept in Store and the platform's Component token
-// source (a CachedTokenSource over ComponentTokenSource). It stores the
-// refresh token WeChat returns. Wrap it in a CachedTokenSource and pass that
+// source (a CachedTokenSource over ComponentTokenSource). Should WeChat
+// return a different refresh token, it is stored. Wrap it in a CachedTokenSource and pass that
 // as Config.Tokens of the account's Client. Zero values as for
 // ComponentTokenSource; Store is required. It is safe for concurrent use.
 type AuthorizerTokenSource struct {

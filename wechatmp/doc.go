@@ -21,9 +21,12 @@
 // retries through a DedupStore, records the interaction that opens the
 // customer-service window, and calls the MessageHandler with a context that
 // ends before WeChat's 5-second deadline. A handler that runs late gets
-// "success" sent in time, and the reply it produces late is kept with the dedup
-// record so WeChat's next retry receives it. A handler that fails releases its
-// dedup claim, so the retry runs it again instead of losing the message.
+// "success" sent in time; WeChat then shows nothing and does not retry, so a
+// late answer belongs in a customer-service message. Should WeChat retry all
+// the same (the "success" did not reach it within its 5 seconds), the reply
+// produced late is kept with the dedup record and that retry receives it. A
+// handler that fails releases its dedup claim, so a retry runs it again
+// instead of losing the message.
 //
 // The pure steps are exported for hosts with their own HTTP layer and for
 // debugging: Signature, MsgSignature, VerifySignature, VerifyMsgSignature,

@@ -26,7 +26,9 @@ func ExampleHandler() {
 		return wechatmp.TextReply{Content: "收到：" + m.Content}, nil
 	})
 	mux.HandleEventFunc(wechatmp.EventClick, func(ctx context.Context, m *wechatmp.Message) (wechatmp.Reply, error) {
-		return wechatmp.TransferCustomerServiceReply{}, nil
+		// Events are never transferred to WeChat's customer service
+		// (transfer_customer_service is for user messages only).
+		return wechatmp.TextReply{Content: "客服马上为您服务"}, nil
 	})
 	now := time.Unix(1700000000, 0)
 	h, err := wechatmp.NewHandler(wechatmp.HandlerConfig{

@@ -27,7 +27,9 @@ const (
 	// in the background with its reply still kept for WeChat's retries
 	// (three retries, five seconds apart).
 	DefaultLateTimeout = 15 * time.Second
-	// DefaultDedupTTL is how long a handled push is remembered.
+	// DefaultDedupTTL is the least time a handled push is remembered; with
+	// the replay window on, a zero HandlerConfig.DedupTTL is longer (see
+	// there).
 	DefaultDedupTTL = 2 * time.Minute
 	// DefaultReplayWindow is how far a callback's timestamp may lie from the
 	// Handler's clock: wide enough for WeChat's retries and ordinary skew.
@@ -48,8 +50,13 @@ type HandlerConfig struct {
 	// encrypts their replies, with key rotation. Nil means plaintext mode
 	// only: encrypted pushes are refused with 400.
 	Crypter *Crypter
-	// AppID is the account's AppID, passed to Interactions. Empty means
-	// Crypter.AppID().
+	// AppID is the account's AppID, passed to Interactions. A Window keys
+	// windows by it, so it must equal the Config.AppID of the Client that
+	// sends to these users. Empty means Crypter.AppID(), which is right for
+	// an Official Account; a third-party platform's Crypter embeds the
+	// component AppID instead, so set AppID to the authorizer's AppID there
+	// (one Handler per authorizer), or the Client refuses every send with
+	// ErrWindowClosed.
 	AppID string
 	// Handler answers the pushes (a *Mux, or any MessageHandler). Required.
 	Handler MessageHandler
@@ -65,7 +72,11 @@ type HandlerConfig struct {
 	// again, and a late reply cannot reach a retry.
 	DisableDedup bool
 	// DedupTTL is how long a handled push (and its reply) is remembered.
-	// Zero means DefaultDedupTTL.
+	// Zero means DefaultDedupTTL, or twice ReplayWindow plus a minute when
+	// that is longer (12 minutes with the default window): a push's
+	// timestamp stays acceptable for up to twice the window after the push
+	// arrived, and a replay is only recognised while the record lives. A
+	// shorter explicit value lets such replays through.
 	DedupTTL time.Duration
 	// DedupPollInterval is how often a retry waits on a push in flight on
 	// another replica. Zero means DefaultDedupPollInterval.
@@ -76,14 +87,21 @@ type HandlerConfig struct {
 	// context ends then. Zero means DefaultDeadline; keep it under 5 s.
 	Deadline time.Duration
 	// LateTimeout is how long after Deadline a late Handler's reply is still
-	// kept for the next retry. Zero means DefaultLateTimeout.
+	// kept for a retry. WeChat retries only a push whose answer did not reach
+	// it within 5 seconds: the ReplySuccess written at Deadline normally ends
+	// the exchange, and a late reply then reaches nobody. Zero means
+	// DefaultLateTimeout.
 	LateTimeout time.Duration
 
 	// MaxBodyBytes bounds the request body (413 beyond). Zero means
 	// DefaultMaxBodyBytes.
 	MaxBodyBytes int64
 	// ReplayWindow refuses (403) a callback whose timestamp lies further than
-	// this from Now, so that a captured callback cannot be replayed later.
+	// this from Now, so that a captured callback cannot be replayed later;
+	// inside the window a replay is a duplicate for dedup. In plaintext mode
+	// the URL signature covers only token, timestamp and nonce, not the body,
+	// so inside the window a captured signature authenticates any body: only
+	// encryption (msg_signature covers the ciphertext) closes that.
 	// Zero means DefaultReplayWindow; a negative value disables the check.
 	ReplayWindow time.Duration
 
@@ -197,6 +215,9 @@ func NewHandler(cfg HandlerConfig) (*Handler, error) {
 	}
 	if h.maxBody == 0 {
 		h.maxBody = DefaultMaxBodyBytes
+	}
+	if cfg.DedupTTL == 0 && h.replayWindow > 0 {
+		h.dedupTTL = max(h.dedupTTL, 2*h.replayWindow+time.Minute)
 	}
 	if h.now == nil {
 		h.now = time.Now

@@ -83,9 +83,11 @@ const (
 )
 
 // Typing shows "typing..." to the user for up to 15 s (POST
-// /cgi-bin/message/custom/typing). It needs an interaction within the last
-// 30 s (45080) and must not be repeated while shown (45081). It does not use
-// the window quota; it is retried on -1 (a repeated status is harmless).
+// /cgi-bin/message/custom/typing), until CancelTyping or the next message. It
+// needs an interaction within the last 30 s (45080) and must not be repeated
+// while shown (45081). It does not use the window quota. It is retried on -1:
+// nothing is sent to the user twice, though should the busy attempt have
+// taken effect after all, the retry fails with 45081.
 func (c *Client) Typing(ctx context.Context, toUser string) error {
 	return c.typing(ctx, toUser, TypingStart)
 }

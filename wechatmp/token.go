@@ -7,7 +7,7 @@ import (
 )
 
 // ErrNotFound is returned by store interfaces (TokenStore, WindowStore,
-// ComponentTicketStore) for a key they do not hold.
+// ComponentStore) for a key they do not hold.
 var ErrNotFound = errors.New("wechatmp: not found")
 
 // ErrConflict is returned by TokenStore.CompareAndSwap when the stored record

@@ -50,7 +50,7 @@ func (s *Server) SetComponentCallbackURL(u string) {
 }
 
 // DeliverVerifyTicket does what WeChat does every 10 minutes: it issues a new
-// component_verify_ticket (the one api_component_token accepts from now on)
+// component_verify_ticket (which api_component_token accepts for 12 hours)
 // and pushes it, encrypted with ComponentCrypter, to the component callback
 // (InfoType component_verify_ticket; the host answers "success"). It returns
 // the ticket and the delivery, with WeChat's retries when the host is late.

@@ -25,14 +25,19 @@
 //     ExpireTokens and RevokeTokens act as an uncoordinated third party;
 //   - the third-party platform pushes component_verify_ticket to the host's
 //     component callback (DeliverVerifyTicket, encrypted with
-//     ComponentCrypter) and accepts the latest ticket in api_component_token;
+//     ComponentCrypter) and accepts every ticket for 12 hours in
+//     api_component_token;
 //   - customer-service sends enforce the window opened by the interactions the
 //     simulated users delivered (45015 closed, 45047 quota spent) and 43004 for
-//     users who unfollowed; typing needs an interaction within 30 s (45080);
+//     users who unfollowed; typing needs a window-opening interaction (a
+//     message, a CLICK, a follow, ...) within 30 s (45080)
+//     and is refused while a status is shown, for 15 s or until CancelTyping
+//     or a message (45081);
 //   - template sends succeed for followers; subscription sends need an opt-in
 //     (AllowSubscription), else 43101;
-//   - daily quotas per path (Config.DailyQuotas, 45009) reset by clear_quota and
-//     by the next (fake) day; FailNext injects any errcode (-1, 40001, ...);
+//   - daily quotas per path (Config.DailyQuotas, 45009) reset by clear_quota
+//     (10 times a calendar month, 48006 beyond) and by the next (fake) day;
+//     FailNext injects any errcode (-1, 40001, ...);
 //   - kf accounts, sessions, the wait queue and message records; users, tags,
 //     custom menus; temporary media stored and served back (40007 when missing
 //     or older than 3 days);

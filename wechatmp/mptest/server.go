@@ -31,7 +31,8 @@ type Config struct {
 	// was issued. 0: 5 minutes.
 	TokenOverlap time.Duration
 	// DailyQuotas limits calls per API path per (fake) UTC day; beyond it the
-	// server answers 45009. nil: no limits. ClearQuota resets the counts.
+	// server answers 45009. nil: no limits. clear_quota (Client.ClearQuota)
+	// resets the counts.
 	DailyQuotas map[string]int
 	// ComponentAppID and ComponentAppSecret of a fake third-party platform.
 	// Defaults: "wxcomponent0001", "component-secret".
@@ -93,9 +94,10 @@ type Server struct {
 	tags             map[int64]string
 	nextTag          int64
 	menu             json.RawMessage
-	subscriptions    map[string]int // openid|template -> opt-ins left
-	clearQuotas      int
-	componentTicket  string
+	subscriptions    map[string]int       // openid|template -> opt-ins left
+	clearQuotas      int                  // successful clear_quota calls
+	clearQuotaMonth  map[string]int       // UTC month -> successful clear_quota calls
+	componentTickets map[string]time.Time // component_verify_ticket -> issued at
 	component        map[string]*fakeToken
 	componentCurrent string
 	authorizers      map[string]*fakeAuthorizer // authorizer appid
@@ -113,6 +115,7 @@ type fakeUser struct {
 	subscribeTime time.Time
 	tags          []int64
 	lastAction    time.Time
+	typingUntil   time.Time // the typing status is shown until then
 }
 
 type fakeWindow struct {
@@ -181,6 +184,7 @@ func NewServer(cfg Config) *Server {
 		kf: map[string]*wechatmp.KfAccount{}, kfOnline: map[string]bool{}, sessions: map[string]*wechatmp.KfSession{},
 		tags: map[int64]string{0: "黑名单", 1: "星标组", 2: "(reserved)"}, nextTag: 100,
 		subscriptions: map[string]int{}, component: map[string]*fakeToken{}, authorizers: map[string]*fakeAuthorizer{},
+		componentTickets: map[string]time.Time{}, clearQuotaMonth: map[string]int{},
 		nextMsgID: 1_000_000,
 	}
 	mux := http.NewServeMux()

@@ -41,6 +41,8 @@ func (s *Server) SentTo(openID string) []Sent {
 
 // Interact records a window-opening interaction of openID at the clock's time
 // without delivering a push (the simulated User records its pushes itself).
+// It also counts as the recent interaction that typing needs;
+// InteractionNone changes nothing.
 func (s *Server) Interact(openID string, kind wechatmp.Interaction) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -49,10 +51,10 @@ func (s *Server) Interact(openID string, kind wechatmp.Interaction) {
 
 func (s *Server) interact(openID string, kind wechatmp.Interaction, at time.Time) {
 	u := s.user(openID)
-	u.lastAction = at
 	if kind == wechatmp.InteractionNone {
-		return
+		return // not a message interaction: typing still needs one (45080)
 	}
+	u.lastAction = at
 	var cur wechatmp.WindowState
 	if w, ok := s.windows[openID]; ok {
 		cur = w.state
@@ -78,6 +80,10 @@ func (s *Server) AllowSubscription(openID, templateID string, n int) {
 	s.subscriptions[openID+"|"+templateID] += n
 	s.mu.Unlock()
 }
+
+// typingDuration is how long a typing status is shown; it may not be sent
+// again meanwhile (45081).
+const typingDuration = 15 * time.Second
 
 var customTypes = map[string]bool{"text": true, "image": true, "voice": true, "video": true, "music": true, "news": true,
 	"mpnews": true, "mpnewsarticle": true, "msgmenu": true, "wxcard": true, "miniprogrampage": true}
@@ -108,6 +114,9 @@ func (s *Server) messageRoutes(mux *http.ServeMux) {
 			return nil, errf(45047, "out of response count limit")
 		}
 		w.state.Used++
+		if u, ok := s.users[m.ToUser]; ok {
+			u.typingUntil = time.Time{} // a message ends the typing status
+		}
 		sent := Sent{API: "custom", ToUser: m.ToUser, MsgType: m.MsgType, Body: append(json.RawMessage(nil), a.body...), At: a.now}
 		if m.Text != nil {
 			sent.Text = m.Text.Content
@@ -138,6 +147,14 @@ func (s *Server) messageRoutes(mux *http.ServeMux) {
 		if !ok || a.now.Sub(u.lastAction) > 30*time.Second {
 			return nil, errf(45080, "no interaction in the last 30 seconds")
 		}
+		if in.Command == "CancelTyping" {
+			u.typingUntil = time.Time{}
+			return nil, nil
+		}
+		if a.now.Before(u.typingUntil) {
+			return nil, errf(45081, "already typing")
+		}
+		u.typingUntil = a.now.Add(typingDuration)
 		return nil, nil
 	})
 	s.handle(mux, "POST", "/cgi-bin/message/template/send", authAccess, func(a *apiRequest) (any, *apiError) {

@@ -123,7 +123,7 @@ func (s *Server) tokenRoutes(mux *http.ServeMux) {
 		if in.AppID != s.cfg.ComponentAppID || in.Secret != s.cfg.ComponentAppSecret {
 			return nil, errf(40013, "invalid component appid or secret")
 		}
-		if in.Ticket == "" || in.Ticket != s.componentTicket {
+		if issued, ok := s.componentTickets[in.Ticket]; !ok || !a.now.Before(issued.Add(verifyTicketTTL)) {
 			return nil, errf(61006, "component ticket is invalid")
 		}
 		v := s.issue(s.component, &s.componentCurrent, a.now, "CT", false)
@@ -146,7 +146,8 @@ func (s *Server) tokenRoutes(mux *http.ServeMux) {
 			return nil, errf(61023, "refresh_token is invalid")
 		}
 		v := s.issue(au.tokens, &au.current, a.now, "AAT", false)
-		au.refreshToken = newTokenValue("REFRESH")
+		// The refresh token stays valid until the authorisation is revoked;
+		// WeChat returns it unchanged.
 		out := s.tokenReply("authorizer_access_token", v, au.tokens[v].expiresAt, a.now)
 		out["authorizer_refresh_token"] = au.refreshToken
 		return out, nil
@@ -193,7 +194,8 @@ func (s *Server) TokenRejections() int {
 	return s.tokenRejections
 }
 
-// ExpireTokens makes every access token issued so far expire now (42001),
+// ExpireTokens makes every access token issued so far by /cgi-bin/token and
+// /cgi-bin/stable_token expire now (42001; authorizer tokens are left alone),
 // earlier than the expires_in the clients were told: the platform's view of
 // "the token expired mid-run", whatever the clients' clocks say.
 func (s *Server) ExpireTokens() {
@@ -209,8 +211,9 @@ func (s *Server) ExpireTokens() {
 	}
 }
 
-// RevokeTokens makes every access token invalid at once (40001), as when the
-// AppSecret is reset.
+// RevokeTokens makes every access token of /cgi-bin/token and
+// /cgi-bin/stable_token invalid at once (40001), as when the AppSecret is
+// reset.
 func (s *Server) RevokeTokens() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -222,18 +225,31 @@ func (s *Server) RevokeTokens() {
 	}
 }
 
+// verifyTicketTTL is how long a component_verify_ticket is accepted after it
+// was issued, newer tickets notwithstanding.
+const verifyTicketTTL = 12 * time.Hour
+
 // PushVerifyTicket issues a new component_verify_ticket and returns it without
 // pushing it; DeliverVerifyTicket also pushes it to the host's component
-// callback, as WeChat does every 10 minutes.
+// callback, as WeChat does every 10 minutes. Each ticket is accepted by
+// api_component_token for 12 hours, also after newer ones were issued.
 func (s *Server) PushVerifyTicket() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.componentTicket = newTokenValue("ticket@@@")
-	return s.componentTicket
+	now := s.Clock.Now()
+	for t, issued := range s.componentTickets {
+		if !now.Before(issued.Add(verifyTicketTTL)) {
+			delete(s.componentTickets, t)
+		}
+	}
+	ticket := newTokenValue("ticket@@@")
+	s.componentTickets[ticket] = now
+	return ticket
 }
 
 // Authorize makes the account authorizerAppID authorise the fake third-party
-// platform and returns its authorizer_refresh_token.
+// platform and returns its authorizer_refresh_token, valid until the next
+// Authorize of that account (a new authorisation changes it).
 func (s *Server) Authorize(authorizerAppID string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -211,9 +211,11 @@ func (s *Server) userRoutes(mux *http.ServeMux) {
 		if in.AppID != s.cfg.AppID {
 			return nil, errf(40013, "invalid appid")
 		}
-		if s.clearQuotas >= 10 {
+		month := a.now.UTC().Format("2006-01")
+		if s.clearQuotaMonth[month] >= 10 { // 10 a month
 			return nil, errf(48006, "forbid to clear quota because of reaching the limit")
 		}
+		s.clearQuotaMonth[month]++
 		s.clearQuotas++
 		clear(s.daily)
 		return nil, nil
