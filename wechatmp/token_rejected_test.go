@@ -61,7 +61,8 @@ func TestTokenRejectedNeverReadopted(t *testing.T) {
 	store.armed.Store(true)
 	invalidated := make(chan error, 1)
 	go func() { invalidated <- src.InvalidateToken(ctx, a.Value) }() // WeChat refused tok-1
-	<-store.paused                                                   // the invalidation has dropped its cache and waits on the store
+	// The invalidation has dropped its cache and waits on the store.
+	<-store.paused
 
 	// Meanwhile another caller refreshes and reads tok-1 from the store.
 	if tok, err := src.Token(ctx); err != nil || tok.Value == a.Value {
