@@ -131,8 +131,10 @@ func Compile(patterns []string) (*Matcher, error) {
 		prev = cur
 	}
 	nStates := len(parent)
-	m.fail = make([]uint32, nStates)
-	m.dict = make([]uint32, nStates)
+	if nStates > maxStates {
+		return nil, ErrTooLarge
+	}
+	m.states = make([]state, nStates+1) // and a sentinel
 
 	// Flatten the edges: counting sort of nodes by parent keeps creation order.
 	m.root = make([]uint32, m.classes.n+1)
@@ -154,7 +156,6 @@ func Compile(patterns []string) (*Matcher, error) {
 			m.root[class[v]] = uint32(v)
 		}
 	}
-	m.edgeOff = counts
 
 	// Outputs: counting sort of pattern ids by terminal node, ids ascending.
 	outCounts := make([]uint32, nStates+1)
@@ -172,7 +173,10 @@ func Compile(patterns []string) (*Matcher, error) {
 		m.outs[outFill[t]] = output{id: uint32(id), len: uint32(m.patLen[id])}
 		outFill[t]++
 	}
-	m.outOff = outCounts
+	for s := range m.states {
+		m.states[s].edgeLo, m.states[s].outLo = counts[s], outCounts[s]
+	}
+	hasOutputs := func(s uint32) bool { return outCounts[s] != outCounts[s+1] }
 
 	// Failure and dictionary links in breadth-first (depth) order.
 	// Counting sort of the states by depth.
@@ -192,24 +196,19 @@ func Compile(patterns []string) (*Matcher, error) {
 		p, c := parent[v], class[v]
 		var f uint32
 		if p != 0 {
-			f = m.next(m.fail[p], c)
+			f = m.next(m.states[p].fail(), c)
 		}
-		m.fail[v] = f
-		if m.outOff[f] != m.outOff[f+1] {
-			m.dict[v] = f
+		st := &m.states[v]
+		st.link = f
+		if hasOutputs(f) {
+			st.dict = f
 		} else {
-			m.dict[v] = m.dict[f]
+			st.dict = m.states[f].dict
+		}
+		if hasOutputs(v) || st.dict != 0 {
+			st.link |= reportsBit
 		}
 	}
-	m.reports = make([]uint64, nStates/64+1)
-	m.stateOut = make([]stateOut, nStates)
-	for v := range nStates {
-		if m.outOff[v] != m.outOff[v+1] || m.dict[v] != 0 {
-			m.reports[v/64] |= 1 << (v % 64)
-		}
-		m.stateOut[v] = stateOut{off: m.outOff[v], end: m.outOff[v+1], dict: m.dict[v]}
-	}
-	m.outOff, m.dict = nil, nil // only needed while compiling
 	return m, nil
 }
 

@@ -9,6 +9,10 @@ import (
 // example "" or "？！"), which would match everywhere.
 var ErrEmptyPattern = errors.New("textmatch: pattern is empty after normalisation")
 
+// ErrTooLarge reports a pattern set whose automaton would need more than
+// 2^31-1 states (patterns of some two thousand million runes in all).
+var ErrTooLarge = errors.New("textmatch: too many pattern runes")
+
 // PatternError reports which pattern given to Compile was rejected and why.
 // Use errors.As to get it and errors.Is on it to test the cause.
 type PatternError struct {

@@ -24,23 +24,14 @@ type Match struct {
 type Matcher struct {
 	classes runeClasses
 	root    []uint32 // root transition per class; 0 = stay at the root
-	// The automaton's states, in struct-of-arrays form so each step of a
-	// scan touches only what it needs; state 0 is the root.
-	fail    []uint32 // longest proper suffix state
-	edgeOff []uint32 // edges of state s: edges[edgeOff[s]:edgeOff[s+1]]
-	// stateOut holds, per state, its outputs and dictionary link side by
-	// side, so reporting a state costs one memory access before its outputs.
-	stateOut []stateOut
-	// outOff and dict are stateOut's columns while compiling (nil after):
-	// the outputs of s are outs[outOff[s]:outOff[s+1]]; dict[s] is the
-	// nearest state on the fail chain with outputs (0 = none).
-	outOff  []uint32
-	dict    []uint32
-	reports []uint64 // bit s: state s or its dictionary chain has outputs
-	edges   []edge   // goto edges, per state sorted by class, ranges in state
-	outIDs  []int    // pattern ids ending at a state, ranges in state (for Exact)
-	outs    []output // the same with their lengths, for Scan
-	patLen  []int    // normalised length in runes, per pattern
+	// states holds the automaton's states, state 0 being the root, plus a
+	// sentinel, so that one step of a scan reads one small record: the
+	// goto edges, failure link, outputs and dictionary link of a state.
+	states []state
+	edges  []edge   // goto edges, per state sorted by class, ranges in states
+	outIDs []int    // pattern ids ending at a state, ranges in states (for Exact)
+	outs   []output // the same with their lengths, for Scan
+	patLen []int    // normalised length in runes, per pattern
 	// pairs is a hashed bit set of the class pairs adjacent inside some
 	// pattern (false positives allowed); single marks the classes that are
 	// one-rune patterns. See buildFilters.
@@ -50,8 +41,27 @@ type Matcher struct {
 	longest   int
 }
 
-// stateOut is a state's outputs, outs[off:end], and its dictionary link.
-type stateOut struct{ off, end, dict uint32 }
+// state is one state of the automaton. Its goto edges are
+// edges[edgeLo:states[s+1].edgeLo] and its own outputs
+// outs[outLo:states[s+1].outLo] (16 bytes: four states per cache line, and
+// the next state's record, which bounds both ranges, is usually in the same
+// line).
+type state struct {
+	edgeLo uint32
+	// link is the failure link (the longest proper suffix state), with
+	// reportsBit set when the state or its dictionary chain has outputs.
+	link  uint32
+	outLo uint32
+	dict  uint32 // nearest state on the failure chain with outputs, 0 = none
+}
+
+// reportsBit marks, in state.link, a state whose visit reports matches.
+const reportsBit = 1 << 31
+
+func (st *state) fail() uint32 { return st.link &^ reportsBit }
+
+// maxStates bounds the automaton so that state numbers fit beside reportsBit.
+const maxStates = reportsBit - 1
 
 // edge is one goto transition; class and target side by side so a lookup
 // touches one cache line.
@@ -69,7 +79,7 @@ func (m *Matcher) PatternLen(id int) int { return m.patLen[id] }
 
 // child returns the goto transition of non-root state s on class c.
 func (m *Matcher) child(s, c uint32) (uint32, bool) {
-	lo, hi := m.edgeOff[s], m.edgeOff[s+1]
+	lo, hi := m.states[s].edgeLo, m.states[s+1].edgeLo
 	for hi-lo > 8 {
 		mid := lo + (hi-lo)/2
 		if m.edges[mid].cls < c {
@@ -111,7 +121,7 @@ func (m *Matcher) next(s, c uint32) uint32 {
 		if t, ok := m.child(s, c); ok {
 			return t
 		}
-		s = m.fail[s]
+		s = m.states[s].fail()
 	}
 	return m.root[c]
 }
@@ -124,7 +134,7 @@ func (m *Matcher) next(s, c uint32) uint32 {
 //
 // Scan does not allocate; the Match passed to fn is a value.
 func (m *Matcher) Scan(text string, fn func(Match) bool) int {
-	if len(m.fail) == 0 {
+	if len(m.states) == 0 {
 		return NormalizedLen(text)
 	}
 	var s, prev uint32
@@ -172,7 +182,8 @@ func (m *Matcher) Scan(text string, fn func(Match) bool) int {
 			// edge of c, falling back along the failure links.
 		walk:
 			for {
-				lo, hi := m.edgeOff[s], m.edgeOff[s+1]
+				st := &m.states[s]
+				lo, hi := st.edgeLo, m.states[s+1].edgeLo
 				for hi-lo > 8 {
 					mid := lo + (hi-lo)/2
 					if m.edges[mid].cls < c {
@@ -190,12 +201,12 @@ func (m *Matcher) Scan(text string, fn func(Match) bool) int {
 						break
 					}
 				}
-				if s = m.fail[s]; s == 0 {
+				if s = st.fail(); s == 0 {
 					s = m.root[c]
 					break
 				}
 			}
-			if m.reports[s/64]&(1<<(s%64)) == 0 {
+			if m.states[s].link&reportsBit == 0 {
 				continue
 			}
 		}
@@ -216,9 +227,9 @@ const startRing = 64
 //go:noinline
 func (m *Matcher) report(s uint32, text string, end, n int, starts *[startRing]int, fn func(Match) bool) bool {
 	for o := s; o != 0; {
-		so := m.stateOut[o]
-		o = so.dict
-		for _, out := range m.outs[so.off:so.end] {
+		lo, hi := m.states[o].outLo, m.states[o+1].outLo
+		o = m.states[o].dict
+		for _, out := range m.outs[lo:hi] {
 			id, l := int(out.id), int(out.len)
 			var start int
 			if l <= startRing {
@@ -273,7 +284,7 @@ func (m *Matcher) Any(text string) bool {
 // trie once and does not allocate; the returned slice is shared and must not
 // be modified.
 func (m *Matcher) Exact(text string) []int {
-	if len(m.fail) == 0 {
+	if len(m.states) == 0 {
 		return nil
 	}
 	var s uint32
@@ -302,7 +313,7 @@ func (m *Matcher) Exact(text string) []int {
 	if s == 0 {
 		return nil
 	}
-	lo, hi := m.stateOut[s].off, m.stateOut[s].end
+	lo, hi := m.states[s].outLo, m.states[s+1].outLo
 	if lo == hi {
 		return nil
 	}
