@@ -20,15 +20,21 @@ const (
 var kindWeight = [...]float32{kindQuestion: 1, kindKeyword: 1, kindSynonym: 0.8}
 
 // posting is one entry's use of a wording; it is also a matcher pattern.
+// It is 16 bytes, four to a cache line: a lookup reads one per hit.
 type posting struct {
 	entry  int32
-	kind   uint8
 	weight float32 // kind weight × lengthWeight
-	// from and to are the entry's validity window in Unix nanoseconds,
-	// from <= now < to (MinInt64 and MaxInt64 when unbounded). Each posting
-	// has a copy: a lookup then touches nothing else to rule an entry out.
-	from, to int64
+	// window is the entry's validity window, an index in entryIndex.windows;
+	// 0 means always valid (most entries), so a lookup reads nothing else.
+	window int32
+	kind   uint8
 }
+
+// window is a validity window in Unix nanoseconds, from <= now < to
+// (MinInt64 and MaxInt64 when unbounded).
+type window struct{ from, to int64 }
+
+func (w window) contains(t int64) bool { return w.from <= t && t < w.to }
 
 // entryIndex is the immutable matcher over the published entries. It is built
 // over published entries regardless of their validity window; the window is
@@ -38,8 +44,12 @@ type entryIndex struct {
 	entries  []Entry // published entries, sorted by id
 	priority []int32 // per entry, its priority (kept apart: scoring reads it)
 	matcher  *textmatch.Matcher
-	posts    []posting // per matcher pattern: one entry's use of a wording
+	// posts are the matcher's patterns, each one entry's use of a wording,
+	// in the matcher's slot order (textmatch.Match.Slot), so a hit reads
+	// its posting at the index the matcher has just read.
+	posts    []posting
 	postText []string  // per posting, the keyword as written in the entry
+	windows  []window  // validity windows; windows[0] is always
 	pool     sync.Pool // *scratch
 }
 
@@ -68,7 +78,8 @@ func buildEntryIndex(all []Entry) (*entryIndex, error) {
 	ix.postText = make([]string, 0, nPatterns)
 	entryStart := 0 // first posting of the current entry
 	var buf []byte
-	var from, to int64 // the current entry's window
+	ix.windows = []window{{math.MinInt64, math.MaxInt64}}
+	var win int32 // the current entry's window
 	add := func(e int32, kind uint8, text string) {
 		buf = textmatch.AppendNormalized(buf[:0], text)
 		if len(buf) == 0 {
@@ -89,17 +100,22 @@ func buildEntryIndex(all []Entry) (*entryIndex, error) {
 			return
 		}
 		patterns = append(patterns, string(buf))
-		ix.posts = append(ix.posts, posting{entry: e, kind: kind, weight: hitWeight(kind, buf), from: from, to: to})
+		ix.posts = append(ix.posts, posting{entry: e, kind: kind, weight: hitWeight(kind, buf), window: win})
 		ix.postText = append(ix.postText, text)
 	}
 	for i := range ix.entries {
 		e := &ix.entries[i]
-		from, to = math.MinInt64, math.MaxInt64
-		if !e.ValidFrom.IsZero() {
-			from = e.ValidFrom.UnixNano()
-		}
-		if !e.ValidTo.IsZero() {
-			to = e.ValidTo.UnixNano()
+		win = 0
+		if !e.ValidFrom.IsZero() || !e.ValidTo.IsZero() {
+			w := window{math.MinInt64, math.MaxInt64}
+			if !e.ValidFrom.IsZero() {
+				w.from = e.ValidFrom.UnixNano()
+			}
+			if !e.ValidTo.IsZero() {
+				w.to = e.ValidTo.UnixNano()
+			}
+			win = int32(len(ix.windows))
+			ix.windows = append(ix.windows, w)
 		}
 		ix.priority[i] = int32(e.Priority)
 		entryStart = len(patterns)
@@ -119,6 +135,14 @@ func buildEntryIndex(all []Entry) (*entryIndex, error) {
 		return nil, err // unreachable: patterns are non-empty normalised strings
 	}
 	ix.matcher = m
+	// Put the postings in slot order (see posts).
+	slots := m.Slots()
+	posts := make([]posting, len(slots))
+	texts := make([]string, len(slots))
+	for k, id := range slots {
+		posts[k], texts[k] = ix.posts[id], ix.postText[id]
+	}
+	ix.posts, ix.postText = posts, texts
 	return ix, nil
 }
 

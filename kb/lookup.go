@@ -143,7 +143,7 @@ func (ix *entryIndex) lookup(text string, now time.Time, limit int, minScore flo
 	nowNano := now.UnixNano()
 
 	n := ix.matcher.Scan(text, func(m textmatch.Match) bool {
-		p := int32(m.Pattern)
+		p := int32(m.Slot)
 		post := &ix.posts[p]
 		e := post.entry
 		var a *acc
@@ -152,7 +152,7 @@ func (ix *entryIndex) lookup(text string, now time.Time, limit int, minScore flo
 		} else {
 			*sl = slot{gen: s.gen, acc: int32(len(s.accs))}
 			s.accs = append(s.accs, acc{entry: e, firstHit: -1, lastHit: -1, topBlock: -1,
-				dead: nowNano < post.from || nowNano >= post.to})
+				dead: post.window != 0 && !ix.windows[post.window].contains(nowNano)})
 			a = &s.accs[len(s.accs)-1]
 		}
 		if a.dead {

@@ -67,8 +67,12 @@ func FuzzMatch(f *testing.F) {
 			t.Fatalf("Compile(%q): %v", patterns, err)
 		}
 		var got []occurrence
+		slots := m.Slots()
 		normLen := m.Scan(text, func(x Match) bool {
 			got = append(got, occurrence{x.Pattern, x.NormStart, x.NormEnd})
+			if x.Slot < 0 || x.Slot >= len(slots) || slots[x.Slot] != x.Pattern {
+				t.Fatalf("match %+v: slot does not map back to its pattern (Slots %v)", x, slots)
+			}
 			if x.Start < 0 || x.Start > x.End || x.End > len(text) {
 				t.Fatalf("match %+v out of range for text of %d bytes", x, len(text))
 			}

@@ -1,6 +1,9 @@
 package textmatch
 
-import "unicode/utf8"
+import (
+	"slices"
+	"unicode/utf8"
+)
 
 // Match is one occurrence of a pattern in a scanned text.
 type Match struct {
@@ -13,6 +16,12 @@ type Match struct {
 	Start, End int
 	// NormStart and NormEnd are rune offsets in the normalised text.
 	NormStart, NormEnd int
+	// Slot is the position of the pattern among the automaton's outputs,
+	// a dense index (0 <= Slot < Len()) that Slots maps back to pattern ids.
+	// A caller that keeps per-pattern data in slot order reads it at the
+	// index Scan has just read, instead of one memory access behind the
+	// pattern id.
+	Slot int
 }
 
 // Matcher finds every occurrence of a fixed set of patterns in a text, in one
@@ -69,6 +78,10 @@ type edge struct{ cls, to uint32 }
 
 // output is a pattern ending at a state and its normalised length.
 type output struct{ id, len uint32 }
+
+// Slots returns the pattern id of every output slot (see Match.Slot): the
+// pattern reported with Slot k is Slots()[k]. The slice is a copy.
+func (m *Matcher) Slots() []int { return slices.Clone(m.outIDs) }
 
 // Len returns the number of patterns.
 func (m *Matcher) Len() int { return len(m.patLen) }
@@ -229,7 +242,8 @@ func (m *Matcher) report(s uint32, text string, end, n int, starts *[startRing]i
 	for o := s; o != 0; {
 		lo, hi := m.states[o].outLo, m.states[o+1].outLo
 		o = m.states[o].dict
-		for _, out := range m.outs[lo:hi] {
+		for k := lo; k < hi; k++ {
+			out := m.outs[k]
 			id, l := int(out.id), int(out.len)
 			var start int
 			if l <= startRing {
@@ -237,7 +251,7 @@ func (m *Matcher) report(s uint32, text string, end, n int, starts *[startRing]i
 			} else {
 				start = originalStart(text, end, l)
 			}
-			if !fn(Match{Pattern: id, Start: start, End: end, NormStart: n - l, NormEnd: n}) {
+			if !fn(Match{Pattern: id, Start: start, End: end, NormStart: n - l, NormEnd: n, Slot: int(k)}) {
 				return false
 			}
 		}

@@ -2,6 +2,7 @@ package textmatch
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -170,7 +171,7 @@ func TestScanLongPatternPositions(t *testing.T) {
 		}
 		return true
 	})
-	want := Match{Pattern: 0, Start: 4, End: len(text) - len(" 后"), NormStart: 1, NormEnd: 71}
+	want := Match{Pattern: 0, Start: 4, End: len(text) - len(" 后"), NormStart: 1, NormEnd: 71, Slot: slices.Index(m.Slots(), 0)}
 	if len(got) != 1 || got[0] != want {
 		t.Fatalf("matches %+v, want [%+v]", got, want)
 	}
