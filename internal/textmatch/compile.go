@@ -176,6 +176,7 @@ func Compile(patterns []string) (*Matcher, error) {
 	for s := range m.states {
 		m.states[s].edgeLo, m.states[s].outLo = counts[s], outCounts[s]
 	}
+	m.buildWide()
 	hasOutputs := func(s uint32) bool { return outCounts[s] != outCounts[s+1] }
 
 	// Failure and dictionary links in breadth-first (depth) order.
@@ -210,6 +211,41 @@ func Compile(patterns []string) (*Matcher, error) {
 		}
 	}
 	return m, nil
+}
+
+// buildWide fills the wide table with the edges of the non-root states that
+// have more than wideFanout of them, at a load factor of at most one half.
+func (m *Matcher) buildWide() {
+	n := 0
+	for s := 1; s+1 < len(m.states); s++ {
+		if k := m.states[s+1].edgeLo - m.states[s].edgeLo; k > wideFanout {
+			n += int(k)
+		}
+	}
+	if n == 0 {
+		return
+	}
+	bits := uint32(4)
+	for 1<<bits < 2*n {
+		bits++
+	}
+	m.wide = make([]wideEdge, 1<<bits)
+	m.wideShift = 64 - bits
+	mask := uint32(len(m.wide) - 1)
+	for s := 1; s+1 < len(m.states); s++ {
+		lo, hi := m.states[s].edgeLo, m.states[s+1].edgeLo
+		if hi-lo <= wideFanout {
+			continue
+		}
+		for _, e := range m.edges[lo:hi] {
+			key := wideKey(uint32(s), e.cls)
+			h := m.wideSlot(key)
+			for m.wide[h].key != 0 {
+				h = (h + 1) & mask
+			}
+			m.wide[h] = wideEdge{key: key, to: e.to}
+		}
+	}
 }
 
 // buildFilters records, in small bit sets that stay in the CPU cache, which

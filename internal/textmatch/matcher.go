@@ -37,10 +37,16 @@ type Matcher struct {
 	// sentinel, so that one step of a scan reads one small record: the
 	// goto edges, failure link, outputs and dictionary link of a state.
 	states []state
-	edges  []edge   // goto edges, per state sorted by class, ranges in states
-	outIDs []int    // pattern ids ending at a state, ranges in states (for Exact)
-	outs   []output // the same with their lengths, for Scan
-	patLen []int    // normalised length in runes, per pattern
+	edges  []edge // goto edges, per state sorted by class, ranges in states
+	// wide is a hash table (open addressing, linear probing) of the goto
+	// edges of the states with more than wideFanout edges, which a binary
+	// search would reach only after several cache misses; wideShift maps a
+	// key's hash to a slot.
+	wide      []wideEdge
+	wideShift uint32
+	outIDs    []int    // pattern ids ending at a state, ranges in states (for Exact)
+	outs      []output // the same with their lengths, for Scan
+	patLen    []int    // normalised length in runes, per pattern
 	// pairs is a hashed bit set of the class pairs adjacent inside some
 	// pattern (false positives allowed); single marks the classes that are
 	// one-rune patterns. See buildFilters.
@@ -76,6 +82,37 @@ const maxStates = reportsBit - 1
 // touches one cache line.
 type edge struct{ cls, to uint32 }
 
+// wideFanout is the number of edges above which Scan finds a state's goto
+// edge in the wide table rather than by searching its edges.
+const wideFanout = 8
+
+// wideEdge is one slot of the wide table: key is state<<32 | class (0 for an
+// empty slot: the root is never in the table).
+type wideEdge struct {
+	key uint64
+	to  uint32
+}
+
+func wideKey(s, c uint32) uint64 { return uint64(s)<<32 | uint64(c) }
+
+func (m *Matcher) wideSlot(key uint64) uint32 {
+	return uint32(key * 0x9E3779B97F4A7C15 >> m.wideShift)
+}
+
+// wideChild returns the goto transition of state s (a wide state) on c.
+func (m *Matcher) wideChild(s, c uint32) (uint32, bool) {
+	key := wideKey(s, c)
+	mask := uint32(len(m.wide) - 1)
+	for h := m.wideSlot(key); ; h = (h + 1) & mask {
+		switch e := m.wide[h]; e.key {
+		case key:
+			return e.to, true
+		case 0:
+			return 0, false
+		}
+	}
+}
+
 // output is a pattern ending at a state and its normalised length.
 type output struct{ id, len uint32 }
 
@@ -98,7 +135,7 @@ func (m *Matcher) child(s, c uint32) (uint32, bool) {
 		if m.edges[mid].cls < c {
 			lo = mid + 1
 		} else {
-			hi = mid
+			hi = mid + 1 // keep mid: it may be the edge
 		}
 	}
 	for ; lo < hi; lo++ {
@@ -197,21 +234,20 @@ func (m *Matcher) Scan(text string, fn func(Match) bool) int {
 			for {
 				st := &m.states[s]
 				lo, hi := st.edgeLo, m.states[s+1].edgeLo
-				for hi-lo > 8 {
-					mid := lo + (hi-lo)/2
-					if m.edges[mid].cls < c {
-						lo = mid + 1
-					} else {
-						hi = mid
+				if hi-lo > wideFanout {
+					if t, ok := m.wideChild(s, c); ok {
+						s = t
+						break walk
 					}
-				}
-				for ; lo < hi; lo++ {
-					if e := m.edges[lo]; e.cls >= c {
-						if e.cls == c {
-							s = e.to
-							break walk
+				} else {
+					for ; lo < hi; lo++ {
+						if e := m.edges[lo]; e.cls >= c {
+							if e.cls == c {
+								s = e.to
+								break walk
+							}
+							break
 						}
-						break
 					}
 				}
 				if s = st.fail(); s == 0 {
