@@ -26,8 +26,9 @@ type posting struct {
 	weight float32 // kind weight × lengthWeight
 	// window is the entry's validity window, an index in entryIndex.windows;
 	// 0 means always valid (most entries), so a lookup reads nothing else.
-	window int32
-	kind   uint8
+	window   int32
+	kind     uint8
+	priority int8 // the entry's (validated to -100..100)
 }
 
 // window is a validity window in Unix nanoseconds, from <= now < to
@@ -41,9 +42,8 @@ func (w window) contains(t int64) bool { return w.from <= t && t < w.to }
 // checked at lookup time, so a promotion goes live the instant ValidFrom
 // passes without a rebuild.
 type entryIndex struct {
-	entries  []Entry // published entries, sorted by id
-	priority []int32 // per entry, its priority (kept apart: scoring reads it)
-	matcher  *textmatch.Matcher
+	entries []Entry // published entries, sorted by id
+	matcher *textmatch.Matcher
 	// posts are the matcher's patterns, each one entry's use of a wording,
 	// in the matcher's slot order (textmatch.Match.Slot), so a hit reads
 	// its posting at the index the matcher has just read.
@@ -62,7 +62,6 @@ func buildEntryIndex(all []Entry) (*entryIndex, error) {
 			ix.entries = append(ix.entries, all[i])
 		}
 	}
-	ix.priority = make([]int32, len(ix.entries))
 
 	// Every (entry, normalised wording) pair is its own pattern of the
 	// matcher, so a match's pattern id is the index of its posting: no
@@ -80,6 +79,7 @@ func buildEntryIndex(all []Entry) (*entryIndex, error) {
 	var buf []byte
 	ix.windows = []window{{math.MinInt64, math.MaxInt64}}
 	var win int32 // the current entry's window
+	var prio int8 // and priority
 	add := func(e int32, kind uint8, text string) {
 		buf = textmatch.AppendNormalized(buf[:0], text)
 		if len(buf) == 0 {
@@ -100,7 +100,7 @@ func buildEntryIndex(all []Entry) (*entryIndex, error) {
 			return
 		}
 		patterns = append(patterns, string(buf))
-		ix.posts = append(ix.posts, posting{entry: e, kind: kind, weight: hitWeight(kind, buf), window: win})
+		ix.posts = append(ix.posts, posting{entry: e, kind: kind, weight: hitWeight(kind, buf), window: win, priority: prio})
 		ix.postText = append(ix.postText, text)
 	}
 	for i := range ix.entries {
@@ -117,7 +117,7 @@ func buildEntryIndex(all []Entry) (*entryIndex, error) {
 			win = int32(len(ix.windows))
 			ix.windows = append(ix.windows, w)
 		}
-		ix.priority[i] = int32(e.Priority)
+		prio = int8(e.Priority)
 		entryStart = len(patterns)
 		add(int32(i), kindQuestion, e.Question)
 		for _, k := range e.Keywords {

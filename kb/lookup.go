@@ -77,6 +77,7 @@ type acc struct {
 	lastHit   int32
 	nKeywords int32
 	dead      bool // excluded, or outside its validity window
+	priority  int8 // the entry's priority
 	strength  float32
 	exactEnd  int32 // furthest end of a hit that starts the message
 	topBlock  int32 // last of the entry's covered runs in scratch.blocks, -1 if none
@@ -151,7 +152,7 @@ func (ix *entryIndex) lookup(text string, now time.Time, limit int, minScore flo
 			a = &s.accs[sl.acc]
 		} else {
 			*sl = slot{gen: s.gen, acc: int32(len(s.accs))}
-			s.accs = append(s.accs, acc{entry: e, firstHit: -1, lastHit: -1, topBlock: -1,
+			s.accs = append(s.accs, acc{entry: e, firstHit: -1, lastHit: -1, topBlock: -1, priority: post.priority,
 				dead: post.window != 0 && !ix.windows[post.window].contains(nowNano)})
 			a = &s.accs[len(s.accs)-1]
 		}
@@ -252,7 +253,7 @@ func (ix *entryIndex) lookup(text string, now time.Time, limit int, minScore flo
 			Strength: min(1, float64(a.strength)),
 			Coverage: min(1, float64(a.covered)/float64(n)),
 			Exact:    a.exactEnd == int32(n),
-			Priority: int(ix.priority[a.entry]),
+			Priority: int(a.priority),
 		}}
 	}
 	return out
@@ -264,7 +265,7 @@ func (ix *entryIndex) score(a *acc, n int) float64 {
 	if a.exactEnd == int32(n) {
 		sc += exactBonus
 	}
-	return sc + priorityWeight*float64(ix.priority[a.entry])
+	return sc + priorityWeight*float64(a.priority)
 }
 
 // better orders candidates: higher score, then earlier id (deterministic).
