@@ -74,18 +74,9 @@ func (w *Window) RecordInteraction(ctx context.Context, appID, openID string, ki
 	if openID == "" {
 		return errors.New("wechatmp: window: empty openid")
 	}
-	key, next := WindowKey(appID, openID), OpenWindow(kind, at)
-	cur, err := w.store().Get(ctx, key)
-	switch {
-	case errors.Is(err, ErrNotFound):
-	case err != nil:
-		return err
-	case cur.keeps(next):
-		return nil // the current window stays
-	}
-	// Store.Open is atomic: a newer interaction recorded meanwhile by
-	// another replica wins over next.
-	return w.store().Open(ctx, key, next)
+	// Store.Open applies WindowState.Refresh atomically: whatever another
+	// replica recorded meanwhile is weighed against this interaction.
+	return w.store().Open(ctx, WindowKey(appID, openID), OpenWindow(kind, at))
 }
 
 // Status returns the window of openID as of now; a user never seen has a

@@ -38,7 +38,7 @@ func (s *MemoryWindowStore) Open(ctx context.Context, key string, st WindowState
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if cur, ok := s.m[key]; ok && !cur.OpenedAt.Before(st.OpenedAt) {
+	if cur, ok := s.m[key]; ok && cur.keeps(st) {
 		return nil
 	}
 	if s.m == nil {

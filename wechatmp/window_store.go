@@ -69,11 +69,15 @@ func (s WindowState) Left(now time.Time) int {
 type WindowStore interface {
 	// Get returns the state stored under key, or ErrNotFound.
 	Get(ctx context.Context, key string) (WindowState, error)
-	// Open records an interaction: it replaces the stored state with st (new
-	// interactions refresh the window, never add to it), unless the stored
-	// state was opened later than st (an interaction delivered out of order),
-	// or at the same instant (the same interaction recorded twice), in which
-	// case it changes nothing.
+	// Open records an interaction in one atomic step: it stores
+	// stored.Refresh(st), replacing the stored state with st (interactions
+	// refresh the window, never add to it) unless the stored state keeps it:
+	// when it was opened at the same instant or later (an interaction recorded
+	// twice or delivered out of order), or when it still has sends left at
+	// st.OpenedAt and closes after st.ClosesAt (a menu tap during a
+	// conversation). Deciding in the store, not from an earlier Get, means a
+	// replica recording a menu tap can never overwrite the user's message
+	// window that another replica has just opened.
 	Open(ctx context.Context, key string, st WindowState) error
 	// Reserve takes one send if the window is open at now and has a send
 	// left, and returns the state after the reservation. It returns

@@ -111,6 +111,42 @@ func TestWindowStore(t *testing.T, newStore func(t *testing.T) wechatmp.WindowSt
 		equal(t, got, later)
 	})
 
+	t.Run("OpenKeepsAWindowWithSendsLeft", func(t *testing.T) {
+		// Open itself applies WindowState.Refresh, so that a replica
+		// recording a menu tap cannot overwrite, from a stale read, the
+		// message window another replica has just opened.
+		s := newStore(t)
+		_ = s.Open(ctx, "app/u", msg) // 5 sends within 48 h
+		tap := wechatmp.OpenWindow(wechatmp.InteractionMenu, t0.Add(time.Minute))
+		_ = s.Open(ctx, "app/u", tap) // 3 sends within a minute: shorter
+		got, _ := s.Get(ctx, "app/u")
+		equal(t, got, msg)
+		// Every send used: the tap's fresh window takes over.
+		for range msg.Quota {
+			if _, err := s.Reserve(ctx, "app/u", t0.Add(2*time.Minute)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		tap = wechatmp.OpenWindow(wechatmp.InteractionMenu, t0.Add(3*time.Minute))
+		_ = s.Open(ctx, "app/u", tap)
+		got, _ = s.Get(ctx, "app/u")
+		equal(t, got, tap)
+
+		// A window that has closed is replaced by a tap after it.
+		_ = s.Open(ctx, "app/c", msg)
+		late := wechatmp.OpenWindow(wechatmp.InteractionScan, msg.ClosesAt)
+		_ = s.Open(ctx, "app/c", late)
+		got, _ = s.Get(ctx, "app/c")
+		equal(t, got, late)
+
+		// A menu window is replaced by a later message (which closes later).
+		_ = s.Open(ctx, "app/m", wechatmp.OpenWindow(wechatmp.InteractionMenu, t0))
+		next := wechatmp.OpenWindow(wechatmp.InteractionMessage, t0.Add(10*time.Second))
+		_ = s.Open(ctx, "app/m", next)
+		got, _ = s.Get(ctx, "app/m")
+		equal(t, got, next)
+	})
+
 	t.Run("ReleaseCurrentWindowOnly", func(t *testing.T) {
 		s := newStore(t)
 		_ = s.Open(ctx, "app/u", msg)

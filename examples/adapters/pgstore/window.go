@@ -56,7 +56,8 @@ func (s *WindowStore) Get(ctx context.Context, key string) (wechatmp.WindowState
 }
 
 // Open implements wechatmp.WindowStore: an upsert that replaces only a
-// window opened strictly earlier.
+// window opened strictly earlier which does not keep st (one with sends left
+// at st's opening that closes after st; see wechatmp.WindowState.Refresh).
 func (s *WindowStore) Open(ctx context.Context, key string, st wechatmp.WindowState) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -65,7 +66,8 @@ func (s *WindowStore) Open(ctx context.Context, key string, st wechatmp.WindowSt
 INSERT INTO kefu_wechat_windows AS w (key, `+windowColumns+`) VALUES ($1, $2, $3, $4, $5, $6)
 ON CONFLICT (key) DO UPDATE SET kind = EXCLUDED.kind, opened_ns = EXCLUDED.opened_ns, closes_ns = EXCLUDED.closes_ns,
 	quota = EXCLUDED.quota, used = EXCLUDED.used
-WHERE w.opened_ns < EXCLUDED.opened_ns`,
+WHERE w.opened_ns < EXCLUDED.opened_ns
+	AND NOT (w.quota > 0 AND w.used < w.quota AND EXCLUDED.opened_ns < w.closes_ns AND w.closes_ns > EXCLUDED.closes_ns)`,
 		key, int16(st.Kind), nanos(st.OpenedAt), nanos(st.ClosesAt), st.Quota, st.Used)
 	if err != nil {
 		return fmt.Errorf("pgstore: open window: %w", err)

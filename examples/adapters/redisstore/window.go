@@ -46,10 +46,19 @@ local function state()
 end
 `
 
-// windowOpen: ARGV = kind, os, on, cs, cn, quota, used, ttl ms.
+// windowOpen: ARGV = kind, os, on, cs, cn, quota, used, ttl ms. It keeps
+// the stored window when it was opened no earlier, or when it has sends left
+// at the new opening and closes after the new window (see
+// wechatmp.WindowState.Refresh).
 var windowOpen = redis.NewScript(windowLib + `
-local cur = redis.call('HMGET', KEYS[1], 'os', 'on')
-if cur[1] and not before(cur[1], cur[2], ARGV[2], ARGV[3]) then return 0 end
+local cur = redis.call('HMGET', KEYS[1], 'os', 'on', 'cs', 'cn', 'q', 'u')
+if cur[1] then
+	if not before(cur[1], cur[2], ARGV[2], ARGV[3]) then return 0 end
+	local q, u = tonumber(cur[5]), tonumber(cur[6])
+	if q > 0 and u < q and before(ARGV[2], ARGV[3], cur[3], cur[4]) and before(ARGV[4], ARGV[5], cur[3], cur[4]) then
+		return 0
+	end
+end
 redis.call('HSET', KEYS[1], 'k', ARGV[1], 'os', ARGV[2], 'on', ARGV[3], 'cs', ARGV[4], 'cn', ARGV[5], 'q', ARGV[6], 'u', ARGV[7])
 redis.call('PEXPIRE', KEYS[1], ARGV[8])
 return 1
