@@ -130,7 +130,12 @@ type HandlerConfig struct {
 // for a body that cannot be read, decrypted or parsed, 405 for other methods,
 // 413 for an oversized body, 500 when the MessageHandler fails (its dedup claim
 // is released, so WeChat's retry runs it again). Bodies of error answers carry
-// only the status text.
+// only the status text. WeChat takes any answer but a 200 as a failure: it
+// retries at once, up to three times, and when every try fails the user sees
+// "该公众号提供的服务出现故障" (reported from the field; the official pages
+// document only the 5-second retries). A MessageHandler that would rather
+// answer nothing than have the user see that should return (nil, nil) and
+// handle the failure itself.
 //
 // A Handler is safe for concurrent use. Build it with NewHandler.
 type Handler struct {
