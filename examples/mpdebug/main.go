@@ -9,7 +9,7 @@
 //	mpdebug decrypt -token T -aes-key K -appid A -timestamp TS -nonce N -msg-signature S [-encrypt E] [< envelope]
 //	mpdebug encrypt -token T -aes-key K -appid A -timestamp TS -nonce N [-random R] < plaintext
 //	mpdebug parse   < plaintext
-//	mpdebug send    -url U -token T [-aes-key K -appid A] -from OPENID -text "…"
+//	mpdebug send    -url U -token T [-aes-key K -appid A] [-to GH_ID] -from OPENID -text "…"
 //
 // sign prints the URL signature, or the msg_signature when -encrypt is given.
 // decrypt checks msg_signature, decrypts and checks the embedded AppID, and
@@ -54,7 +54,7 @@ var commands = []command{
 	{"decrypt", "-token T -aes-key K -appid A -timestamp TS -nonce N -msg-signature S [-encrypt E] [< envelope]", runDecrypt},
 	{"encrypt", "-token T -aes-key K -appid A -timestamp TS -nonce N [-random R] < plaintext", runEncrypt},
 	{"parse", "< plaintext", runParse},
-	{"send", "-url U -token T [-aes-key K -appid A] -from OPENID -text TEXT", runSend},
+	{"send", "-url U -token T [-aes-key K -appid A] [-to GH_ID] -from OPENID -text TEXT", runSend},
 }
 
 // errUsage reports a usage error whose explanation the flag package (or the

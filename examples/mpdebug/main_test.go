@@ -225,6 +225,10 @@ func TestSend(t *testing.T) {
 		{name: "plaintext", args: plain(plainSrv, offToken, "-text", "你好 <&> ]]> x"), outHas: []string{
 			"<MsgType><![CDATA[text]]></MsgType>", "echo oUser1: 你好 <&> ]]", "<ToUserName><![CDATA[oUser1]]></ToUserName>"}, wantNoErrs: true},
 		{name: "plaintext, no reply", args: plain(plainSrv, offToken, "-text", "quiet"), wantOut: "success\n"},
+		{name: "default account", args: plain(plainSrv, offToken, "-text", "hi"), outHas: []string{
+			"<FromUserName><![CDATA[gh_mpdebug]]></FromUserName>"}, wantNoErrs: true},
+		{name: "-to names the account", args: plain(plainSrv, offToken, "-to", "gh_0123456789ab", "-text", "hi"), outHas: []string{
+			"<FromUserName><![CDATA[gh_0123456789ab]]></FromUserName>"}, wantNoErrs: true},
 		{name: "secure, reply decrypted", args: secure(secureSrv, "-text", "退款"), outHas: []string{"echo oUser1: 退款"}, wantNoErrs: true},
 		{name: "secure, no reply", args: secure(secureSrv, "-text", "quiet"), wantOut: "success\n"},
 		{name: "wrong token", args: plain(plainSrv, "other", "-text", "hi"), wantCode: 1, errHas: []string{"403 Forbidden"}},

@@ -17,8 +17,9 @@ import (
 	"github.com/kefu-go/kefu/wechatmp"
 )
 
-// sendAccount is the ToUserName of the pushes send makes: the account's
-// original id, which the flags do not name and servers rarely check.
+// sendAccount is the default ToUserName of the pushes send makes (the
+// account's original id, gh_…); -to sets the real one for servers that
+// check it.
 const sendAccount = "gh_mpdebug"
 
 // sendTimeout is how long send waits for the answer: WeChat's 5 seconds.
@@ -38,6 +39,7 @@ func runSend(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	appID := fs.String("appid", "", "AppID to embed in secure mode (needs -aes-key)")
 	from := fs.String("from", "", "the user's OpenID (required)")
 	text := fs.String("text", "", "the text message (required)")
+	to := fs.String("to", sendAccount, "ToUserName: the account's original id (gh_…)")
 	err := parseFlags(fs, args, map[string]*string{"url": target, "token": token, "from": from, "text": text})
 	if err != nil {
 		return err
@@ -59,7 +61,7 @@ func runSend(args []string, _ io.Reader, stdout, stderr io.Writer) error {
 	now := sendNow()
 	timestamp := strconv.FormatInt(now.Unix(), 10)
 	nonce, msgID := sendRandom()
-	plain := sendTextXML(*from, *text, now.Unix(), msgID)
+	plain := sendTextXML(*to, *from, *text, now.Unix(), msgID)
 	q := u.Query()
 	q.Set("signature", wechatmp.Signature(*token, timestamp, nonce))
 	q.Set("timestamp", timestamp)
@@ -94,10 +96,10 @@ func sendRandom() (nonce string, msgID int64) {
 }
 
 // sendTextXML renders a text message push.
-func sendTextXML(from, text string, createTime, msgID int64) []byte {
+func sendTextXML(to, from, text string, createTime, msgID int64) []byte {
 	var b bytes.Buffer
 	b.WriteString("<xml><ToUserName>")
-	writeCDATA(&b, sendAccount)
+	writeCDATA(&b, to)
 	b.WriteString("</ToUserName><FromUserName>")
 	writeCDATA(&b, from)
 	b.WriteString("</FromUserName><CreateTime>")
