@@ -64,9 +64,10 @@ func buildEntryIndex(all []Entry) (*entryIndex, error) {
 	}
 
 	// Every (entry, normalised wording) pair is its own pattern of the
-	// matcher, so a match's pattern id is the index of its posting: no
-	// indirection (and no cache miss) between the automaton and the entry.
-	// The trie still shares the wording across entries.
+	// matcher, so a match leads straight to its posting: no indirection
+	// (and no cache miss) between the automaton and the entry. The trie
+	// still shares the wording across entries. While building, postings are
+	// indexed by pattern id; once compiled they are put in slot order.
 	nPatterns := 0
 	for i := range ix.entries {
 		e := &ix.entries[i]

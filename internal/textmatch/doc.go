@@ -28,7 +28,8 @@
 // # Errors
 //
 // Compile rejects a pattern that is empty after normalisation with a
-// *PatternError wrapping ErrEmptyPattern.
+// *PatternError wrapping ErrEmptyPattern, and a pattern set too large for
+// 32-bit state numbers (over 2^31-1 states) with ErrTooLarge.
 //
 // # Concurrency
 //

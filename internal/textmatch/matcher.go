@@ -82,8 +82,8 @@ const maxStates = reportsBit - 1
 // touches one cache line.
 type edge struct{ cls, to uint32 }
 
-// wideFanout is the number of edges above which Scan finds a state's goto
-// edge in the wide table rather than by searching its edges.
+// wideFanout is the number of edges above which child finds a state's goto
+// edge in the wide table rather than by scanning its edges.
 const wideFanout = 8
 
 // wideEdge is one slot of the wide table: key is state<<32 | class (0 for an
@@ -127,24 +127,19 @@ func (m *Matcher) Len() int { return len(m.patLen) }
 // It panics if id is out of range, like a slice index.
 func (m *Matcher) PatternLen(id int) int { return m.patLen[id] }
 
-// child returns the goto transition of non-root state s on class c.
+// child returns the goto transition of non-root state s on class c: through
+// the wide table when s has more than wideFanout edges, otherwise by a scan
+// of its few edges (sorted by class). It is the one transition lookup of
+// the automaton: Compile builds the failure links with it and Scan and
+// Exact follow them with it.
 func (m *Matcher) child(s, c uint32) (uint32, bool) {
 	lo, hi := m.states[s].edgeLo, m.states[s+1].edgeLo
-	for hi-lo > 8 {
-		mid := lo + (hi-lo)/2
-		if m.edges[mid].cls < c {
-			lo = mid + 1
-		} else {
-			hi = mid + 1 // keep mid: it may be the edge
-		}
+	if hi-lo > wideFanout {
+		return m.wideChild(s, c)
 	}
 	for ; lo < hi; lo++ {
-		e := m.edges[lo]
-		if e.cls == c {
-			return e.to, true
-		}
-		if e.cls > c {
-			break
+		if e := m.edges[lo]; e.cls >= c {
+			return e.to, e.cls == c
 		}
 	}
 	return 0, false
@@ -228,29 +223,15 @@ func (m *Matcher) Scan(text string, fn func(Match) bool) int {
 			}
 		} else {
 			prev = c
-			// The transition function (see next), inline: follow the goto
-			// edge of c, falling back along the failure links.
-		walk:
+			// The transition function (see next): follow the goto edge of
+			// c, falling back along the failure links.
 			for {
-				st := &m.states[s]
-				lo, hi := st.edgeLo, m.states[s+1].edgeLo
-				if hi-lo > wideFanout {
-					if t, ok := m.wideChild(s, c); ok {
-						s = t
-						break walk
-					}
-				} else {
-					for ; lo < hi; lo++ {
-						if e := m.edges[lo]; e.cls >= c {
-							if e.cls == c {
-								s = e.to
-								break walk
-							}
-							break
-						}
-					}
+				t, ok := m.child(s, c)
+				if ok {
+					s = t
+					break
 				}
-				if s = st.fail(); s == 0 {
+				if s = m.states[s].fail(); s == 0 {
 					s = m.root[c]
 					break
 				}
