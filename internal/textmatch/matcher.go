@@ -39,9 +39,9 @@ type Matcher struct {
 	states []state
 	edges  []edge // goto edges, per state sorted by class, ranges in states
 	// wide is a hash table (open addressing, linear probing) of the goto
-	// edges of the states with more than wideFanout edges, which a binary
-	// search would reach only after several cache misses; wideShift maps a
-	// key's hash to a slot.
+	// edges of the states with more than wideFanout edges (one probe, where
+	// a search of hundreds of edges would take several cache misses);
+	// wideShift maps a key's hash to a slot.
 	wide      []wideEdge
 	wideShift uint32
 	outIDs    []int    // pattern ids ending at a state, ranges in states (for Exact)
