@@ -111,6 +111,7 @@ type scratch struct {
 	hits   []hit
 	blocks []block
 	top    []int32 // indexes in accs, best first
+	found  []textmatch.Hit
 }
 
 func (ix *entryIndex) getScratch() *scratch {
@@ -132,6 +133,60 @@ func (s *scratch) reset() {
 	s.top = s.top[:0]
 }
 
+// add counts a hit of posting p on normalised runes [start, end).
+func (s *scratch) add(ix *entryIndex, p, start, end int32, nowNano int64) {
+	post := &ix.posts[p]
+	e := post.entry
+	var a *acc
+	if sl := &s.slot[e]; sl.gen == s.gen {
+		a = &s.accs[sl.acc]
+	} else {
+		*sl = slot{gen: s.gen, acc: int32(len(s.accs))}
+		s.accs = append(s.accs, acc{entry: e, firstHit: -1, lastHit: -1, topBlock: -1, priority: post.priority,
+			dead: post.window != 0 && !ix.windows[post.window].contains(nowNano)})
+		a = &s.accs[len(s.accs)-1]
+	}
+	if a.dead {
+		return
+	}
+	if post.kind == kindExclusion {
+		a.dead = true
+		return
+	}
+	if start == 0 && end > a.exactEnd {
+		a.exactEnd = end
+	}
+	// Coverage is the union of the hits. Hits come by end position, so a
+	// new hit can only overlap the last runs: merge them.
+	for a.topBlock >= 0 {
+		b := &s.blocks[a.topBlock]
+		if b.end < start {
+			break
+		}
+		start, end = min(start, b.start), max(end, b.end)
+		a.covered -= b.end - b.start
+		a.topBlock = b.prev
+	}
+	s.blocks = append(s.blocks, block{start: start, end: end, prev: a.topBlock})
+	a.topBlock = int32(len(s.blocks) - 1)
+	a.covered += end - start
+	for h := a.firstHit; h >= 0; h = s.hits[h].next {
+		if s.hits[h].post == p {
+			return // the same wording again
+		}
+	}
+	s.hits = append(s.hits, hit{post: p, next: -1})
+	h := int32(len(s.hits) - 1)
+	if a.lastHit >= 0 {
+		s.hits[a.lastHit].next = h
+	} else {
+		a.firstHit = h
+	}
+	a.lastHit = h
+	a.nKeywords++
+	a.strength += post.weight
+}
+
 // lookup ranks the entries live at now for text and returns at most limit
 // results scoring at least minScore.
 func (ix *entryIndex) lookup(text string, now time.Time, limit int, minScore float64) []Result {
@@ -143,66 +198,17 @@ func (ix *entryIndex) lookup(text string, now time.Time, limit int, minScore flo
 	s.reset()
 	nowNano := now.UnixNano()
 
-	n := ix.matcher.Scan(text, func(m textmatch.Match) bool {
-		p := int32(m.Slot)
-		post := &ix.posts[p]
-		e := post.entry
-		var a *acc
-		if sl := &s.slot[e]; sl.gen == s.gen {
-			a = &s.accs[sl.acc]
-		} else {
-			*sl = slot{gen: s.gen, acc: int32(len(s.accs))}
-			s.accs = append(s.accs, acc{entry: e, firstHit: -1, lastHit: -1, topBlock: -1, priority: post.priority,
-				dead: post.window != 0 && !ix.windows[post.window].contains(nowNano)})
-			a = &s.accs[len(s.accs)-1]
-		}
-		if a.dead {
-			return true
-		}
-		if post.kind == kindExclusion {
-			a.dead = true
-			return true
-		}
-		start, end := int32(m.NormStart), int32(m.NormEnd)
-		if start == 0 && end > a.exactEnd {
-			a.exactEnd = end
-		}
-		// Coverage is the union of the hits. Scan reports by end position,
-		// so a new hit can only overlap the last runs: merge them.
-		for a.topBlock >= 0 {
-			b := &s.blocks[a.topBlock]
-			if b.end < start {
-				break
-			}
-			start, end = min(start, b.start), max(end, b.end)
-			a.covered -= b.end - b.start
-			a.topBlock = b.prev
-		}
-		s.blocks = append(s.blocks, block{start: start, end: end, prev: a.topBlock})
-		a.topBlock = int32(len(s.blocks) - 1)
-		a.covered += end - start
-		repeated := false
-		for h := a.firstHit; h >= 0; h = s.hits[h].next {
-			if s.hits[h].post == p {
-				repeated = true
-				break
+	var n int
+	s.found, n = ix.matcher.AppendHits(s.found[:0], text)
+	for _, h := range s.found {
+		for r := h.List; r != 0; {
+			lo, hi, l, next := ix.matcher.Outputs(r)
+			r = next
+			for k := lo; k < hi; k++ {
+				s.add(ix, int32(k), int32(h.N-l), int32(h.N), nowNano)
 			}
 		}
-		if repeated {
-			return true
-		}
-		s.hits = append(s.hits, hit{post: p, next: -1})
-		h := int32(len(s.hits) - 1)
-		if a.lastHit >= 0 {
-			s.hits[a.lastHit].next = h
-		} else {
-			a.firstHit = h
-		}
-		a.lastHit = h
-		a.nKeywords++
-		a.strength += post.weight
-		return true
-	})
+	}
 	if n == 0 {
 		return nil
 	}

@@ -2,6 +2,7 @@ package textmatch
 
 import (
 	"cmp"
+	"math/bits"
 	"slices"
 	"unicode/utf8"
 )
@@ -17,42 +18,13 @@ func Compile(patterns []string) (*Matcher, error) {
 	if len(patterns) == 0 {
 		return m, nil
 	}
+	m.classes.assign(patterns)
 
 	// Normalise every pattern to a class sequence in one flat buffer.
-	// Size the rune-class table for the distinct non-ASCII runes only: a
-	// small table stays in the CPU cache during Scan.
-	// CJK ideographs, the bulk, are counted in a bit set; the rest in a map.
-	var cjkSeen []uint64
-	distinct := make(map[rune]struct{})
-	nDistinct := 0
 	total := 0
 	for _, p := range patterns {
 		total += len(p)
-		for _, r := range p {
-			if r < utf8.RuneSelf {
-				continue
-			}
-			nr, ok := NormalizeRune(r)
-			switch {
-			case !ok || nr < utf8.RuneSelf:
-			case nr >= cjkFirst && nr <= cjkLast:
-				if cjkSeen == nil {
-					cjkSeen = make([]uint64, (cjkLast-cjkFirst)/64+1)
-				}
-				k := nr - cjkFirst
-				if cjkSeen[k/64]&(1<<(k%64)) == 0 {
-					cjkSeen[k/64] |= 1 << (k % 64)
-					nDistinct++
-				}
-			default:
-				if _, dup := distinct[nr]; !dup {
-					distinct[nr] = struct{}{}
-					nDistinct++
-				}
-			}
-		}
 	}
-	m.classes.reserve(nDistinct)
 	flat := make([]uint32, 0, total)
 	offs := make([]int, len(patterns)+1)
 	for i, p := range patterns {
@@ -64,7 +36,7 @@ func Compile(patterns []string) (*Matcher, error) {
 			}
 			j += w
 			if nr, ok := NormalizeRune(r); ok {
-				flat = append(flat, m.classes.add(nr))
+				flat = append(flat, m.classes.lookup(nr))
 			}
 		}
 		l := len(flat) - offs[i]
@@ -75,13 +47,34 @@ func Compile(patterns []string) (*Matcher, error) {
 		m.longest = max(m.longest, l)
 	}
 	offs[len(patterns)] = len(flat)
-	m.classes.indexCJK()
 	seq := func(i int) []uint32 { return flat[offs[i]:offs[i+1]] }
-	m.buildFilters(patterns, seq)
 
-	// Insert the patterns in lexicographic order: each new pattern shares a
-	// prefix with the previous one, and the children of every node are created
-	// in increasing class order, so the edges come out sorted.
+	t := buildTrie(patterns, seq, m.longest)
+	if len(t.parent) > maxStates {
+		return nil, ErrTooLarge
+	}
+	slotOf, err := m.place(t)
+	if err != nil {
+		return nil, err
+	}
+	m.link(t, slotOf)
+	return m, nil
+}
+
+// trie is the pattern trie before it is laid out: node 0 is the root, and
+// the children of every node are kids[kidLo[v]:kidLo[v+1]], in increasing
+// class order.
+type trie struct {
+	parent, class []uint32
+	kidLo, kids   []uint32
+	byDepth       []uint32 // the nodes in breadth-first order, root first
+	terminal      []uint32 // per pattern, the node where it ends
+}
+
+// buildTrie inserts the patterns in lexicographic order: each new pattern
+// shares a prefix with the previous one, and the children of every node are
+// created in increasing class order, so they come out sorted.
+func buildTrie(patterns []string, seq func(int) []uint32, longest int) *trie {
 	order := make([]int, len(patterns))
 	for i := range order {
 		order[i] = i
@@ -107,11 +100,9 @@ func Compile(patterns []string) (*Matcher, error) {
 		return cmp.Compare(a, b)
 	})
 
-	parent := []uint32{0}
-	class := []uint32{0}
-	depth := []int{0}
-	terminal := make([]uint32, len(patterns))
-	path := make([]uint32, 1, m.longest+1) // path[d] = node at depth d of the previous pattern
+	t := &trie{parent: []uint32{0}, class: []uint32{0}, terminal: make([]uint32, len(patterns))}
+	depth := []uint32{0}
+	path := make([]uint32, 1, longest+1) // path[d] = node at depth d of the previous pattern
 	var prev []uint32
 	for _, id := range order {
 		cur := seq(id)
@@ -121,157 +112,202 @@ func Compile(patterns []string) (*Matcher, error) {
 		}
 		path = path[:lcp+1]
 		for d := lcp; d < len(cur); d++ {
-			node := uint32(len(parent))
-			parent = append(parent, path[d])
-			class = append(class, cur[d])
-			depth = append(depth, d+1)
+			node := uint32(len(t.parent))
+			t.parent = append(t.parent, path[d])
+			t.class = append(t.class, cur[d])
+			depth = append(depth, uint32(d+1))
 			path = append(path, node)
 		}
-		terminal[id] = path[len(cur)]
+		t.terminal[id] = path[len(cur)]
 		prev = cur
 	}
-	nStates := len(parent)
-	if nStates > maxStates {
-		return nil, ErrTooLarge
-	}
-	m.states = make([]state, nStates+1) // and a sentinel
+	n := len(t.parent)
 
-	// Flatten the edges: counting sort of nodes by parent keeps creation order.
-	m.root = make([]uint32, m.classes.n+1)
-	counts := make([]uint32, nStates+1)
-	for v := 1; v < nStates; v++ {
-		counts[parent[v]+1]++
+	// Children: counting sort of the nodes by parent keeps creation order.
+	t.kidLo = make([]uint32, n+1)
+	for v := 1; v < n; v++ {
+		t.kidLo[t.parent[v]+1]++
 	}
-	for s := 1; s <= nStates; s++ {
-		counts[s] += counts[s-1]
+	for v := 1; v <= n; v++ {
+		t.kidLo[v] += t.kidLo[v-1]
 	}
-	m.edges = make([]edge, nStates-1)
-	fill := slices.Clone(counts[:nStates])
-	for v := 1; v < nStates; v++ {
-		p := parent[v]
-		k := fill[p]
+	t.kids = make([]uint32, n-1)
+	fill := slices.Clone(t.kidLo[:n])
+	for v := 1; v < n; v++ {
+		p := t.parent[v]
+		t.kids[fill[p]] = uint32(v)
 		fill[p]++
-		m.edges[k] = edge{cls: class[v], to: uint32(v)}
-		if p == 0 {
-			m.root[class[v]] = uint32(v)
-		}
 	}
 
-	// Outputs: counting sort of pattern ids by terminal node, ids ascending.
-	outCounts := make([]uint32, nStates+1)
-	for _, t := range terminal {
-		outCounts[t+1]++
-	}
-	for s := 1; s <= nStates; s++ {
-		outCounts[s] += outCounts[s-1]
-	}
-	m.outIDs = make([]int, len(patterns))
-	m.outs = make([]output, len(patterns))
-	outFill := slices.Clone(outCounts[:nStates])
-	for id, t := range terminal {
-		m.outIDs[outFill[t]] = id
-		m.outs[outFill[t]] = output{id: uint32(id), len: uint32(m.patLen[id])}
-		outFill[t]++
-	}
-	for s := range m.states {
-		m.states[s].edgeLo, m.states[s].outLo = counts[s], outCounts[s]
-	}
-	m.buildWide()
-	hasOutputs := func(s uint32) bool { return outCounts[s] != outCounts[s+1] }
-
-	// Failure and dictionary links in breadth-first (depth) order.
-	// Counting sort of the states by depth.
-	depthOff := make([]int, m.longest+2)
+	// Breadth-first order: counting sort of the nodes by depth.
+	depthOff := make([]int, longest+2)
 	for _, d := range depth {
 		depthOff[d+1]++
 	}
 	for d := 1; d < len(depthOff); d++ {
 		depthOff[d] += depthOff[d-1]
 	}
-	byDepth := make([]uint32, nStates)
+	t.byDepth = make([]uint32, n)
 	for v, d := range depth {
-		byDepth[depthOff[d]] = uint32(v)
+		t.byDepth[depthOff[d]] = uint32(v)
 		depthOff[d]++
 	}
-	for _, v := range byDepth[1:] {
-		p, c := parent[v], class[v]
-		var f uint32
-		if p != 0 {
-			f = m.next(m.states[p].fail(), c)
-		}
-		st := &m.states[v]
-		st.link = f
-		if hasOutputs(f) {
-			st.dict = f
-		} else {
-			st.dict = m.states[f].dict
-		}
-		if hasOutputs(v) || st.dict != 0 {
-			st.link |= reportsBit
-		}
-	}
-	return m, nil
+	return t
 }
 
-// buildWide fills the wide table with the edges of the non-root states that
-// have more than wideFanout of them, at a load factor of at most one half.
-func (m *Matcher) buildWide() {
-	n := 0
-	for s := 1; s+1 < len(m.states); s++ {
-		if k := m.states[s+1].edgeLo - m.states[s].edgeLo; k > wideFanout {
-			n += int(k)
-		}
-	}
-	if n == 0 {
-		return
-	}
-	bits := uint32(4)
-	for 1<<bits < 2*n {
-		bits++
-	}
-	m.wide = make([]wideEdge, 1<<bits)
-	m.wideShift = 64 - bits
-	mask := uint32(len(m.wide) - 1)
-	for s := 1; s+1 < len(m.states); s++ {
-		lo, hi := m.states[s].edgeLo, m.states[s+1].edgeLo
-		if hi-lo <= wideFanout {
+// place lays the trie out as a double array (see Matcher.da): in
+// breadth-first order, each node with children gets the lowest base at
+// which the slots of all its children are free. It returns the slot of
+// every node. Shallow nodes, the ones a scan visits most, end up at the
+// front of the array, and classes numbered by frequency keep the children
+// of busy nodes close together.
+func (m *Matcher) place(t *trie) ([]uint32, error) {
+	n := len(t.parent)
+	slotOf := make([]uint32, n)
+	b := &daBuilder{}
+	b.grow(int(m.classes.n) + 1)
+	b.use(0) // the root
+	m.da = b.st
+	var cls []uint32
+	maxBase := 0
+	for _, v := range t.byDepth {
+		kids := t.kids[t.kidLo[v]:t.kidLo[v+1]]
+		if len(kids) == 0 {
 			continue
 		}
-		for _, e := range m.edges[lo:hi] {
-			key := wideKey(uint32(s), e.cls)
-			h := m.wideSlot(key)
-			for m.wide[h].key != 0 {
-				h = (h + 1) & mask
-			}
-			m.wide[h] = wideEdge{key: key, to: e.to}
+		cls = cls[:0]
+		for _, k := range kids {
+			cls = append(cls, t.class[k])
+		}
+		base := b.findBase(cls)
+		if base+int(m.classes.n)+1 > maxStates {
+			return nil, ErrTooLarge
+		}
+		maxBase = max(maxBase, base)
+		b.grow(base + int(cls[len(cls)-1]) + 1)
+		b.st[slotOf[v]].base = uint32(base)
+		for _, k := range kids {
+			s := base + int(t.class[k])
+			b.use(s)
+			b.st[s].check = slotOf[v]
+			slotOf[k] = uint32(s)
+		}
+	}
+	// Every base+class of a scan must be inside the array.
+	b.grow(maxBase + int(m.classes.n) + 1)
+	m.da = b.st
+	return slotOf, nil
+}
+
+// link sets the failure links and the outputs of every slot, in
+// breadth-first order so that a node's failure target (a shallower node) is
+// complete before the node.
+func (m *Matcher) link(t *trie, slotOf []uint32) {
+	// Outputs in slot order (a counting sort of the pattern ids by the slot
+	// where they end, ids ascending): the outputs of shallow nodes, the
+	// most frequent matches, come first.
+	nSlots := len(m.da)
+	outLo := make([]uint32, nSlots+1)
+	for _, v := range t.terminal {
+		outLo[slotOf[v]+1]++
+	}
+	for s := 1; s <= nSlots; s++ {
+		outLo[s] += outLo[s-1]
+	}
+	m.outIDs = make([]int, len(t.terminal))
+	fill := slices.Clone(outLo[:nSlots])
+	for id, v := range t.terminal {
+		s := slotOf[v]
+		m.outIDs[fill[s]] = id
+		fill[s]++
+	}
+
+	m.reps = []reportList{{}} // 0: reports nothing
+	for _, v := range t.byDepth[1:] {
+		s, p := slotOf[v], t.parent[v]
+		st := &m.da[s]
+		if p != 0 {
+			st.fail = m.next(m.da[slotOf[p]].fail, t.class[v])
+		}
+		inherited := m.da[st.fail].rep
+		if lo, hi := outLo[s], outLo[s+1]; lo < hi {
+			l := uint32(m.patLen[m.outIDs[lo]])
+			m.reps = append(m.reps, reportList{lo: lo, hi: hi, next: inherited, len: l})
+			st.rep = uint32(len(m.reps) - 1)
+		} else {
+			st.rep = inherited
 		}
 	}
 }
 
-// buildFilters records, in small bit sets that stay in the CPU cache, which
-// pairs of adjacent classes occur inside some pattern and which classes are
-// one-rune patterns. Scan uses them to skip the automaton's transition
-// function (and its cache misses) wherever no pattern can continue.
-func (m *Matcher) buildFilters(patterns []string, seq func(int) []uint32) {
-	pairs := 0
-	for i := range patterns {
-		pairs += len(seq(i)) - 1
+// daBuilder allocates the slots of the double array.
+type daBuilder struct {
+	st        []daState
+	used      []uint64 // bit set of the slots taken
+	firstFree int      // no slot below it is free
+}
+
+// grow extends the array to at least n slots, the new ones free.
+func (b *daBuilder) grow(n int) {
+	for len(b.st) < n {
+		b.st = append(b.st, daState{check: freeSlot})
 	}
-	bits := uint32(12)
-	for bits < 22 && 1<<bits < 8*pairs {
-		bits++
+	for len(b.used)*64 < n {
+		b.used = append(b.used, 0)
 	}
-	m.pairShift = 64 - bits
-	m.pairs = make([]uint64, 1<<bits/64)
-	m.single = make([]uint64, m.classes.n/64+1)
-	for i := range patterns {
-		q := seq(i)
-		if len(q) == 1 {
-			m.single[q[0]/64] |= 1 << (q[0] % 64)
+}
+
+func (b *daBuilder) use(s int) { b.used[s/64] |= 1 << (s % 64) }
+
+func (b *daBuilder) free(s int) bool {
+	return s/64 >= len(b.used) || b.used[s/64]&(1<<(s%64)) == 0
+}
+
+// nextFree returns the first free slot at or after s.
+func (b *daBuilder) nextFree(s int) int {
+	for w := s / 64; w < len(b.used); w++ {
+		free := ^b.used[w]
+		if w == s/64 {
+			free &= ^uint64(0) << (s % 64)
 		}
-		for j := 1; j < len(q); j++ {
-			h := m.pairHash(q[j-1], q[j])
-			m.pairs[h/64] |= 1 << (h % 64)
+		if free != 0 {
+			return w*64 + bits.TrailingZeros64(free)
 		}
+	}
+	return max(s, len(b.used)*64)
+}
+
+// findBase returns the lowest base at which the slots base+c of all classes
+// c in cls (ascending, non-zero) are free.
+func (b *daBuilder) findBase(cls []uint32) int {
+	b.firstFree = b.nextFree(b.firstFree)
+	c0 := int(cls[0])
+	for p := max(b.firstFree, c0); ; p++ {
+		p = b.nextFree(p)
+		base := p - c0
+		ok := true
+		for _, c := range cls[1:] {
+			if !b.free(base + int(c)) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return base
+		}
+	}
+}
+
+// next is the automaton's transition function: the goto edge of slot s on
+// class c, falling back along the failure links.
+func (m *Matcher) next(s, c uint32) uint32 {
+	for {
+		if t := m.da[s].base + c; m.da[t].check == s {
+			return t
+		}
+		if s == 0 {
+			return 0
+		}
+		s = m.da[s].fail
 	}
 }

@@ -32,89 +32,38 @@ type Match struct {
 // The zero Matcher has no patterns and matches nothing.
 type Matcher struct {
 	classes runeClasses
-	root    []uint32 // root transition per class; 0 = stay at the root
-	// states holds the automaton's states, state 0 being the root, plus a
-	// sentinel, so that one step of a scan reads one small record: the
-	// goto edges, failure link, outputs and dictionary link of a state.
-	states []state
-	edges  []edge // goto edges, per state sorted by class, ranges in states
-	// wide is a hash table (open addressing, linear probing) of the goto
-	// edges of the states with more than wideFanout edges (one probe, where
-	// a search of hundreds of edges would take several cache misses);
-	// wideShift maps a key's hash to a slot.
-	wide      []wideEdge
-	wideShift uint32
-	outIDs    []int    // pattern ids ending at a state, ranges in states (for Exact)
-	outs      []output // the same with their lengths, for Scan
-	patLen    []int    // normalised length in runes, per pattern
-	// pairs is a hashed bit set of the class pairs adjacent inside some
-	// pattern (false positives allowed); single marks the classes that are
-	// one-rune patterns. See buildFilters.
-	pairs     []uint64
-	pairShift uint32
-	single    []uint64
-	longest   int
+	// da is the automaton as a double array: the state in slot s has its
+	// goto edge on class c in slot t = da[s].base+c if da[t].check == s.
+	// Slot 0 is the root. A transition reads one 16-byte record, which
+	// also holds the new state's failure link and outputs.
+	da      []daState
+	reps    []reportList // reps[0] is empty
+	outIDs  []int        // pattern id per output slot
+	patLen  []int        // normalised length in runes, per pattern
+	longest int
 }
 
-// state is one state of the automaton. Its goto edges are
-// edges[edgeLo:states[s+1].edgeLo] and its own outputs
-// outs[outLo:states[s+1].outLo] (16 bytes: four states per cache line, and
-// the next state's record, which bounds both ranges, is usually in the same
-// line).
-type state struct {
-	edgeLo uint32
-	// link is the failure link (the longest proper suffix state), with
-	// reportsBit set when the state or its dictionary chain has outputs.
-	link  uint32
-	outLo uint32
-	dict  uint32 // nearest state on the failure chain with outputs, 0 = none
+// daState is one slot of the double array.
+type daState struct {
+	check uint32 // the parent's slot; freeSlot if the slot is unused
+	base  uint32 // the children are at base+class
+	fail  uint32 // failure link: the slot of the longest proper suffix state
+	// rep is the index in Matcher.reps of the outputs reported on reaching
+	// this state (its own, then its dictionary suffixes'); 0 for none.
+	rep uint32
 }
 
-// reportsBit marks, in state.link, a state whose visit reports matches.
-const reportsBit = 1 << 31
+// freeSlot is the check of an unused slot; no state has that number.
+const freeSlot = ^uint32(0)
 
-func (st *state) fail() uint32 { return st.link &^ reportsBit }
+// maxStates bounds the double array so that slot numbers stay below
+// freeSlot with room for a base plus a class.
+const maxStates = 1<<31 - 1
 
-// maxStates bounds the automaton so that state numbers fit beside reportsBit.
-const maxStates = reportsBit - 1
-
-// edge is one goto transition; class and target side by side so a lookup
-// touches one cache line.
-type edge struct{ cls, to uint32 }
-
-// wideFanout is the number of edges above which child finds a state's goto
-// edge in the wide table rather than by scanning its edges.
-const wideFanout = 8
-
-// wideEdge is one slot of the wide table: key is state<<32 | class (0 for an
-// empty slot: the root is never in the table).
-type wideEdge struct {
-	key uint64
-	to  uint32
-}
-
-func wideKey(s, c uint32) uint64 { return uint64(s)<<32 | uint64(c) }
-
-func (m *Matcher) wideSlot(key uint64) uint32 {
-	return uint32(key * 0x9E3779B97F4A7C15 >> m.wideShift)
-}
-
-// wideChild returns the goto transition of state s (a wide state) on c.
-func (m *Matcher) wideChild(s, c uint32) (uint32, bool) {
-	key := wideKey(s, c)
-	mask := uint32(len(m.wide) - 1)
-	for h := m.wideSlot(key); ; h = (h + 1) & mask {
-		switch e := m.wide[h]; e.key {
-		case key:
-			return e.to, true
-		case 0:
-			return 0, false
-		}
-	}
-}
-
-// output is a pattern ending at a state and its normalised length.
-type output struct{ id, len uint32 }
+// reportList is the output slots lo..hi-1 of one state, patterns of len
+// runes, followed by those of reps[next], the nearest suffix state with
+// outputs (0 for none).
+type reportList struct{ lo, hi, next, len uint32 }
 
 // Slots returns the pattern id of every output slot (see Match.Slot): the
 // pattern reported with Slot k is Slots()[k]. The slice is a copy.
@@ -127,50 +76,6 @@ func (m *Matcher) Len() int { return len(m.patLen) }
 // It panics if id is out of range, like a slice index.
 func (m *Matcher) PatternLen(id int) int { return m.patLen[id] }
 
-// child returns the goto transition of non-root state s on class c: through
-// the wide table when s has more than wideFanout edges, otherwise by a scan
-// of its few edges (sorted by class). It is the one transition lookup of
-// the automaton: Compile builds the failure links with it and Scan and
-// Exact follow them with it.
-func (m *Matcher) child(s, c uint32) (uint32, bool) {
-	lo, hi := m.states[s].edgeLo, m.states[s+1].edgeLo
-	if hi-lo > wideFanout {
-		return m.wideChild(s, c)
-	}
-	for ; lo < hi; lo++ {
-		if e := m.edges[lo]; e.cls >= c {
-			return e.to, e.cls == c
-		}
-	}
-	return 0, false
-}
-
-func (m *Matcher) pairHash(a, b uint32) uint32 {
-	return uint32((uint64(a)<<32 | uint64(b)) * 0x9E3779B97F4A7C15 >> m.pairShift)
-}
-
-// mayContinue reports whether the pair (a, b) of adjacent classes may occur
-// inside some pattern. If not, after reading b the automaton is at depth at
-// most one: every state deeper than one ends in a pattern's pair.
-func (m *Matcher) mayContinue(a, b uint32) bool {
-	h := m.pairHash(a, b)
-	return m.pairs[h/64]&(1<<(h%64)) != 0
-}
-
-// next is the automaton's transition function.
-func (m *Matcher) next(s, c uint32) uint32 {
-	if c == 0 {
-		return 0
-	}
-	for s != 0 {
-		if t, ok := m.child(s, c); ok {
-			return t
-		}
-		s = m.states[s].fail()
-	}
-	return m.root[c]
-}
-
 // Scan reports every occurrence of every pattern in text to fn, in order of
 // end position (for equal ends, longer patterns first); overlapping and
 // nested occurrences are all reported. Scan stops early when fn returns false.
@@ -179,17 +84,88 @@ func (m *Matcher) next(s, c uint32) uint32 {
 //
 // Scan does not allocate; the Match passed to fn is a value.
 func (m *Matcher) Scan(text string, fn func(Match) bool) int {
-	if len(m.states) == 0 {
+	if len(m.da) == 0 {
 		return NormalizedLen(text)
 	}
-	var s, prev uint32
-	// starts[k%len(starts)] is the byte offset of the k-th kept rune, so a
-	// match's start needs no walk back over the text (see originalStart).
-	var starts [startRing]int
-	n := 0
+	var buf [64]Hit
+	var cur cursor
+	for {
+		hits := m.scan(&cur, text, buf[:0])
+		for _, h := range hits {
+			for r := h.List; r != 0; {
+				rl := m.reps[r]
+				r = rl.next
+				l := int(rl.len)
+				for k := rl.lo; k < rl.hi; k++ {
+					x := Match{Pattern: m.outIDs[k], Start: originalStart(text, h.End, l), End: h.End,
+						NormStart: h.N - l, NormEnd: h.N, Slot: int(k)}
+					if !fn(x) {
+						return h.N
+					}
+				}
+			}
+		}
+		if cur.i >= len(text) {
+			return cur.n
+		}
+	}
+}
+
+// Hit is a place in a text where the automaton reached a state with
+// outputs: the patterns of its output list (see Outputs) end there.
+type Hit struct {
+	// End is the byte offset after the hit's last rune in the original
+	// text, N the number of normalised runes up to there: a pattern of
+	// length l in the list spans normalised runes [N-l, N).
+	End, N int
+	// List is the hit's output list, for Outputs.
+	List uint32
+}
+
+// AppendHits scans text (see Scan) and appends a Hit to dst for every
+// position where some pattern ends, in order. It returns the extended
+// slice and the length of the normalised text. It allocates only when dst
+// lacks capacity. Hits are the cheap form of Scan for a caller that keeps
+// per-pattern data in slot order: it walks each hit's outputs itself, with
+// no call per match.
+func (m *Matcher) AppendHits(dst []Hit, text string) ([]Hit, int) {
+	if len(m.da) == 0 {
+		return dst, NormalizedLen(text)
+	}
+	var cur cursor
+	for {
+		if len(dst) == cap(dst) {
+			dst = slices.Grow(dst, max(16, len(dst)))
+		}
+		dst = m.scan(&cur, text, dst)
+		if cur.i >= len(text) {
+			return dst, cur.n
+		}
+	}
+}
+
+// Outputs returns output list r of a Hit: the output slots lo..hi-1 (see
+// Match.Slot), patterns of length runes after normalisation, then the
+// list next, down to list 0, which is empty. Lists get shorter along the
+// chain.
+func (m *Matcher) Outputs(r uint32) (lo, hi, length int, next uint32) {
+	rl := &m.reps[r]
+	return int(rl.lo), int(rl.hi), int(rl.len), rl.next
+}
+
+// cursor is the state of a scan between calls of scan.
+type cursor struct {
+	i, n int    // byte offset and normalised runes read
+	s    uint32 // the automaton's state
+}
+
+// scan advances cur over text, appending a Hit for every state with
+// outputs it reaches, until the end of the text or until dst is full.
+func (m *Matcher) scan(cur *cursor, text string, dst []Hit) []Hit {
+	da := m.da
 	cjk := m.classes.cjk
-	for i := 0; i < len(text); {
-		start := i
+	i, n, s := cur.i, cur.n, cur.s
+	for i < len(text) && len(dst) < cap(dst) {
 		var c uint32
 		if b0 := text[i]; b0 >= 0xE4 && b0 <= 0xE9 && i+2 < len(text) &&
 			text[i+1]&0xC0 == 0x80 && text[i+2]&0xC0 == 0x80 && (b0 > 0xE4 || text[i+1] >= 0xB8) {
@@ -211,69 +187,28 @@ func (m *Matcher) Scan(text string, fn func(Match) bool) int {
 			}
 			c = m.classes.lookup(nr)
 		}
-		starts[uint(n)%startRing] = start
 		n++
-		if s == 0 || c == 0 || !m.mayContinue(prev, c) {
-			// Fast path: the new state is the depth-one node of c (or the
-			// root), whose only outputs are one-rune patterns.
-			prev = c
-			s = m.root[c]
-			if s == 0 || m.single[c/64]&(1<<(c%64)) == 0 {
-				continue
-			}
-		} else {
-			prev = c
-			// The transition function (see next): follow the goto edge of
-			// c, falling back along the failure links.
-			for {
-				t, ok := m.child(s, c)
-				if ok {
-					s = t
-					break
-				}
-				if s = m.states[s].fail(); s == 0 {
-					s = m.root[c]
-					break
-				}
-			}
-			if m.states[s].link&reportsBit == 0 {
-				continue
-			}
+		if c == 0 { // in no pattern: back to the root
+			s = 0
+			continue
 		}
-		if !m.report(s, text, i, n, &starts, fn) {
-			return n
+		// The transition function (see next), inline.
+		for {
+			if t := da[s].base + c; da[t].check == s {
+				s = t
+				break
+			}
+			if s == 0 {
+				break
+			}
+			s = da[s].fail
+		}
+		if r := da[s].rep; r != 0 {
+			dst = append(dst, Hit{End: i, N: n, List: r})
 		}
 	}
-	return n
-}
-
-// startRing is the size of Scan's ring of start offsets; longer matches
-// walk back over the text.
-const startRing = 64
-
-// report passes the outputs of state s and its dictionary chain to fn. It
-// is kept out of Scan's loop so that the loop's registers are not spilled.
-//
-//go:noinline
-func (m *Matcher) report(s uint32, text string, end, n int, starts *[startRing]int, fn func(Match) bool) bool {
-	for o := s; o != 0; {
-		lo, hi := m.states[o].outLo, m.states[o+1].outLo
-		o = m.states[o].dict
-		for k := lo; k < hi; k++ {
-			out := m.outs[k]
-			id, l := int(out.id), int(out.len)
-			var start int
-			if l <= startRing {
-				start = starts[uint(n-l)%startRing]
-			} else {
-				start = originalStart(text, end, l)
-			}
-			if !fn(Match{Pattern: id, Start: start, End: end, NormStart: n - l, NormEnd: n, Slot: int(k)}) {
-				return false
-			}
-		}
-	}
-	return true
+	cur.i, cur.n, cur.s = i, n, s
+	return dst
 }
 
 // originalStart walks back from end over the original text and returns the
@@ -315,10 +250,11 @@ func (m *Matcher) Any(text string) bool {
 // trie once and does not allocate; the returned slice is shared and must not
 // be modified.
 func (m *Matcher) Exact(text string) []int {
-	if len(m.states) == 0 {
+	if len(m.da) == 0 {
 		return nil
 	}
 	var s uint32
+	n := 0
 	for i := 0; i < len(text); {
 		r, w := decodeRune(text, i)
 		i += w
@@ -330,23 +266,21 @@ func (m *Matcher) Exact(text string) []int {
 		if c == 0 {
 			return nil
 		}
-		var ok bool
-		if s == 0 {
-			s = m.root[c]
-			ok = s != 0
-		} else {
-			s, ok = m.child(s, c)
-		}
-		if !ok {
+		t := m.da[s].base + c
+		if m.da[t].check != s {
 			return nil
 		}
+		s = t
+		n++
 	}
 	if s == 0 {
 		return nil
 	}
-	lo, hi := m.states[s].outLo, m.states[s+1].outLo
-	if lo == hi {
+	// The state's list starts with its own outputs, if it has any: they
+	// are the ones as long as the text.
+	rl := m.reps[m.da[s].rep]
+	if rl.lo == rl.hi || rl.len != uint32(n) {
 		return nil
 	}
-	return m.outIDs[lo:hi:hi]
+	return m.outIDs[rl.lo:rl.hi:rl.hi]
 }

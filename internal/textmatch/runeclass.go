@@ -1,6 +1,9 @@
 package textmatch
 
-import "unicode/utf8"
+import (
+	"slices"
+	"unicode/utf8"
+)
 
 // runeClasses maps every rune that occurs in some pattern to a dense class id
 // starting at 1; every other rune maps to 0. ASCII uses a direct table, the
@@ -98,4 +101,60 @@ func (t *runeClasses) reserve(n int) {
 	t.keys = make([]rune, size)
 	t.vals = make([]uint32, size)
 	t.shift = 32 - bits
+}
+
+// assign numbers the distinct normalised runes of the patterns from 1 in
+// order of decreasing frequency (ties by rune), so the busiest runes have
+// the smallest classes: the automaton's children of a busy node then sit
+// close together, and so do the states a scan visits most.
+func (t *runeClasses) assign(patterns []string) {
+	var ascii [utf8.RuneSelf]int
+	var cjk []int32 // occurrences per CJK unified ideograph, the bulk
+	other := make(map[rune]int)
+	for _, p := range patterns {
+		for _, r := range p {
+			nr, ok := NormalizeRune(r)
+			switch {
+			case !ok:
+			case nr < utf8.RuneSelf:
+				ascii[nr]++
+			case nr >= cjkFirst && nr <= cjkLast:
+				if cjk == nil {
+					cjk = make([]int32, cjkLast-cjkFirst+1)
+				}
+				cjk[nr-cjkFirst]++
+			default:
+				other[nr]++
+			}
+		}
+	}
+	type runeCount struct {
+		r rune
+		n int
+	}
+	var counts []runeCount
+	for r, n := range ascii {
+		if n > 0 {
+			counts = append(counts, runeCount{rune(r), n})
+		}
+	}
+	for k, n := range cjk {
+		if n > 0 {
+			counts = append(counts, runeCount{cjkFirst + rune(k), int(n)})
+		}
+	}
+	for r, n := range other {
+		counts = append(counts, runeCount{r, n})
+	}
+	slices.SortFunc(counts, func(a, b runeCount) int {
+		if a.n != b.n {
+			return b.n - a.n
+		}
+		return int(a.r - b.r)
+	})
+	t.reserve(len(counts))
+	for _, c := range counts {
+		t.add(c.r)
+	}
+	t.indexCJK()
 }
