@@ -85,11 +85,6 @@ type acc struct {
 	score     float64
 }
 
-// slot points at an entry's accumulator; it is valid only if gen matches.
-type slot struct {
-	gen uint32
-	acc int32
-}
 
 // block is a maximal run of normalised runes covered by one entry's hits;
 // an entry's runs are disjoint and chained from the last one back.
@@ -105,8 +100,9 @@ type hit struct {
 
 // scratch is the per-lookup working memory, reused through a sync.Pool.
 type scratch struct {
-	gen    uint32
-	slot   []slot // per entry: its accumulator in this lookup
+	// accOf is, per entry, 1 + the index of its accumulator in accs, or 0;
+	// a lookup clears what it set.
+	accOf  []int32
 	accs   []acc
 	hits   []hit
 	blocks []block
@@ -118,14 +114,12 @@ func (ix *entryIndex) getScratch() *scratch {
 	if s, ok := ix.pool.Get().(*scratch); ok {
 		return s
 	}
-	return &scratch{slot: make([]slot, len(ix.entries))}
+	return &scratch{accOf: make([]int32, len(ix.entries))}
 }
 
 func (s *scratch) reset() {
-	s.gen++
-	if s.gen == 0 { // wrapped: old marks could look valid
-		clear(s.slot)
-		s.gen = 1
+	for i := range s.accs {
+		s.accOf[s.accs[i].entry] = 0
 	}
 	s.accs = s.accs[:0]
 	s.hits = s.hits[:0]
@@ -135,24 +129,27 @@ func (s *scratch) reset() {
 
 // add counts a hit of posting p on normalised runes [start, end).
 func (s *scratch) add(ix *entryIndex, p, start, end int32, nowNano int64) {
-	post := &ix.posts[p]
-	e := post.entry
+	post := ix.posts[p]
+	e := post.entry()
 	var a *acc
-	if sl := &s.slot[e]; sl.gen == s.gen {
-		a = &s.accs[sl.acc]
+	if k := s.accOf[e]; k != 0 {
+		a = &s.accs[k-1]
 	} else {
-		*sl = slot{gen: s.gen, acc: int32(len(s.accs))}
-		s.accs = append(s.accs, acc{entry: e, firstHit: -1, lastHit: -1, topBlock: -1, priority: post.priority,
-			dead: post.window != 0 && !ix.windows[post.window].contains(nowNano)})
+		meta := ix.meta[e]
+		s.accs = append(s.accs, acc{entry: e, firstHit: -1, lastHit: -1, topBlock: -1, priority: meta.priority,
+			dead: meta.window != 0 && !ix.windows[meta.window].contains(nowNano)})
+		s.accOf[e] = int32(len(s.accs))
 		a = &s.accs[len(s.accs)-1]
 	}
 	if a.dead {
 		return
 	}
-	if post.kind == kindExclusion {
+	kind := post.kind()
+	if kind == kindExclusion {
 		a.dead = true
 		return
 	}
+	l := end - start
 	if start == 0 && end > a.exactEnd {
 		a.exactEnd = end
 	}
@@ -184,7 +181,7 @@ func (s *scratch) add(ix *entryIndex, p, start, end int32, nowNano int64) {
 	}
 	a.lastHit = h
 	a.nKeywords++
-	a.strength += post.weight
+	a.strength += kindWeight[kind] * lengthWeight(int(l))
 }
 
 // lookup ranks the entries live at now for text and returns at most limit
