@@ -26,8 +26,8 @@ var kindWeight = [...]float32{kindQuestion: 1, kindKeyword: 1, kindSynonym: 0.8}
 type posting uint32
 
 func makePosting(e int, kind uint8) posting { return posting(e)<<2 | posting(kind) }
-func (p posting) entry() int32             { return int32(p >> 2) }
-func (p posting) kind() uint8              { return uint8(p & 3) }
+func (p posting) entry() int32              { return int32(p >> 2) }
+func (p posting) kind() uint8               { return uint8(p & 3) }
 
 // maxEntries bounds the published entries so that a posting holds one.
 const maxEntries = 1 << 30
@@ -60,7 +60,7 @@ type entryIndex struct {
 	postText []string    // per posting, the keyword as written in the entry
 	meta     []entryMeta // per entry
 	windows  []window    // validity windows; windows[0] is always
-	pool     sync.Pool // *scratch
+	pool     sync.Pool   // *scratch
 }
 
 // buildEntryIndex indexes the published entries among all (which must be

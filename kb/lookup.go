@@ -85,7 +85,6 @@ type acc struct {
 	score     float64
 }
 
-
 // block is a maximal run of normalised runes covered by one entry's hits;
 // an entry's runs are disjoint and chained from the last one back.
 type block struct {
