@@ -242,18 +242,26 @@ func (m *Matcher) link(t *trie, slotOf []uint32) {
 
 // daBuilder allocates the slots of the double array.
 type daBuilder struct {
-	st        []daState
-	used      []uint64 // bit set of the slots taken
-	firstFree int      // no slot below it is free
+	st   []daState
+	used []uint64 // bit set of the slots taken
+	// searchFrom[k-1] is where the search for the base of a node with k
+	// children (16 for 16 or more) starts: the slot where the previous
+	// such node went. Single children fill the holes left behind.
+	searchFrom [16]int
 }
 
 // grow extends the array to at least n slots, the new ones free.
 func (b *daBuilder) grow(n int) {
-	for len(b.st) < n {
-		b.st = append(b.st, daState{check: freeSlot})
+	if n <= len(b.st) {
+		return
 	}
-	for len(b.used)*64 < n {
-		b.used = append(b.used, 0)
+	old := len(b.st)
+	b.st = slices.Grow(b.st, n-old)[:n]
+	for i := old; i < n; i++ {
+		b.st[i] = daState{check: freeSlot}
+	}
+	if words := (n + 63) / 64; words > len(b.used) {
+		b.used = append(b.used, make([]uint64, words-len(b.used))...)
 	}
 }
 
@@ -277,12 +285,15 @@ func (b *daBuilder) nextFree(s int) int {
 	return max(s, len(b.used)*64)
 }
 
-// findBase returns the lowest base at which the slots base+c of all classes
-// c in cls (ascending, non-zero) are free.
+// findBase returns a base at which the slots base+c of all classes c in cls
+// (ascending, non-zero) are free: the lowest one after the previous node
+// with as many children. Nodes with several children rarely fit in the
+// scattered holes of the crowded front of the array, and trying each hole
+// for each node would make Compile quadratic.
 func (b *daBuilder) findBase(cls []uint32) int {
-	b.firstFree = b.nextFree(b.firstFree)
+	k := min(len(cls), len(b.searchFrom)) - 1
 	c0 := int(cls[0])
-	for p := max(b.firstFree, c0); ; p++ {
+	for p := max(b.searchFrom[k], c0); ; p++ {
 		p = b.nextFree(p)
 		base := p - c0
 		ok := true
@@ -293,6 +304,7 @@ func (b *daBuilder) findBase(cls []uint32) int {
 			}
 		}
 		if ok {
+			b.searchFrom[k] = p
 			return base
 		}
 	}
