@@ -19,6 +19,13 @@ func Compile(patterns []string) (*Matcher, error) {
 		return m, nil
 	}
 	m.classes.assign(patterns)
+	for b := range m.ascii {
+		if nr, keep := NormalizeRune(rune(b)); keep {
+			m.ascii[b] = m.classes.lookup(nr)
+		} else {
+			m.ascii[b] = droppedASCII
+		}
+	}
 
 	// Normalise every pattern to a class sequence in one flat buffer.
 	total := 0

@@ -41,7 +41,14 @@ type Matcher struct {
 	outIDs  []int        // pattern id per output slot
 	patLen  []int        // normalised length in runes, per pattern
 	longest int
+	// ascii is the class of every ASCII byte after normalisation, or
+	// droppedASCII for the ones normalisation drops.
+	ascii [utf8.RuneSelf]uint32
 }
+
+// droppedASCII marks, in Matcher.ascii, an ASCII byte that normalisation
+// drops (space, punctuation, control).
+const droppedASCII = ^uint32(0)
 
 // daState is one slot of the double array.
 type daState struct {
@@ -162,15 +169,53 @@ type cursor struct {
 // scan advances cur over text, appending a Hit for every state with
 // outputs it reaches, until the end of the text or until dst is full.
 func (m *Matcher) scan(cur *cursor, text string, dst []Hit) []Hit {
+	i, n, s := cur.i, cur.n, cur.s
+	for {
+		i, n, s, dst = m.scanCommon(text, i, n, s, dst)
+		if i >= len(text) || len(dst) == cap(dst) {
+			break
+		}
+		// A rune scanCommon leaves: decode, normalise and classify it.
+		r, w := decodeRune(text, i)
+		i += w
+		nr, keep := NormalizeRune(r)
+		if !keep {
+			continue
+		}
+		n++
+		if c := m.classes.lookup(nr); c == 0 {
+			s = 0
+		} else {
+			s = m.next(s, c)
+		}
+		if r := m.da[s].rep; r != 0 {
+			dst = append(dst, Hit{End: i, N: n, List: r})
+		}
+	}
+	cur.i, cur.n, cur.s = i, n, s
+	return dst
+}
+
+// scanCommon is the inner loop of scan for the common runes, ASCII and CJK
+// unified ideographs (U+4E00..U+9FFF, which normalisation keeps as they
+// are): it returns at the end of the text, when dst is full or at any other
+// rune. It makes no call, so that its variables stay in registers.
+//
+//go:noinline
+func (m *Matcher) scanCommon(text string, i, n int, s uint32, dst []Hit) (int, int, uint32, []Hit) {
 	da := m.da
 	cjk := m.classes.cjk
-	i, n, s := cur.i, cur.n, cur.s
+	ascii := &m.ascii
 	for i < len(text) && len(dst) < cap(dst) {
+		b0 := text[i]
 		var c uint32
-		if b0 := text[i]; b0 >= 0xE4 && b0 <= 0xE9 && i+2 < len(text) &&
+		if b0 < utf8.RuneSelf {
+			i++
+			if c = ascii[b0]; c == droppedASCII {
+				continue
+			}
+		} else if b0 >= 0xE4 && b0 <= 0xE9 && i+2 < len(text) &&
 			text[i+1]&0xC0 == 0x80 && text[i+2]&0xC0 == 0x80 && (b0 > 0xE4 || text[i+1] >= 0xB8) {
-			// Fast path for the common case, a CJK unified ideograph
-			// (U+4E00..U+9FFF), which normalisation keeps as it is.
 			r := rune(b0&0x0F)<<12 | rune(text[i+1]&0x3F)<<6 | rune(text[i+2]&0x3F)
 			if cjk != nil {
 				c = uint32(cjk[r-cjkFirst])
@@ -179,13 +224,7 @@ func (m *Matcher) scan(cur *cursor, text string, dst []Hit) []Hit {
 			}
 			i += 3
 		} else {
-			r, w := decodeRune(text, i)
-			i += w
-			nr, keep := NormalizeRune(r)
-			if !keep {
-				continue
-			}
-			c = m.classes.lookup(nr)
+			break
 		}
 		n++
 		if c == 0 { // in no pattern: back to the root
@@ -204,11 +243,11 @@ func (m *Matcher) scan(cur *cursor, text string, dst []Hit) []Hit {
 			s = da[s].fail
 		}
 		if r := da[s].rep; r != 0 {
-			dst = append(dst, Hit{End: i, N: n, List: r})
+			dst = dst[:len(dst)+1]
+			dst[len(dst)-1] = Hit{End: i, N: n, List: r}
 		}
 	}
-	cur.i, cur.n, cur.s = i, n, s
-	return dst
+	return i, n, s, dst
 }
 
 // originalStart walks back from end over the original text and returns the
