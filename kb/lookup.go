@@ -73,41 +73,46 @@ func (r Reason) String() string {
 // acc accumulates the hits of one entry during a lookup.
 type acc struct {
 	entry     int32
-	firstHit  int32 // head of the hit list in scratch.hits, -1 if none
-	lastHit   int32
 	nKeywords int32
 	dead      bool // excluded, or outside its validity window
 	priority  int8 // the entry's priority
 	strength  float32
-	exactEnd  int32 // furthest end of a hit that starts the message
-	topBlock  int32 // last of the entry's covered runs in scratch.blocks, -1 if none
-	covered   int32 // normalised runes covered by the hits (the runs' total)
-	score     float64
+	// seen has bit k set once the entry's posting of ordinal k has hit
+	// (ordinals from lastOrdinal up are looked up in scratch.late).
+	seen     uint64
+	exactEnd int32 // furthest end of a hit that starts the message
+	// The normalised runes covered by the hits are a union of disjoint
+	// runs: the last one inline, the others chained in scratch.runs.
+	runStart, runEnd int32 // runEnd 0: no run yet
+	prevRun          int32 // last of the earlier runs, -1 if none
+	covered          int32 // the runs' total length
+	score            float64
 }
 
-// block is a maximal run of normalised runes covered by one entry's hits;
-// an entry's runs are disjoint and chained from the last one back.
-type block struct {
+// run is one of an entry's covered runs before its last one.
+type run struct {
 	start, end int32
 	prev       int32
 }
 
-type hit struct {
-	post int32
-	next int32
-}
+// lateHit is a hit of a posting with ordinal lastOrdinal or more.
+type lateHit struct{ acc, post int32 }
 
 // scratch is the per-lookup working memory, reused through a sync.Pool.
 type scratch struct {
 	// accOf is, per entry, 1 + the index of its accumulator in accs, or 0;
 	// a lookup clears what it set.
-	accOf  []int32
-	accs   []acc
-	hits   []hit
-	blocks []block
-	top    []int32 // indexes in accs, best first
-	found  []textmatch.Hit
+	accOf []int32
+	accs  []acc
+	runs  []run
+	late  []lateHit
+	top   []int32 // indexes in accs, best first
+	found []textmatch.Hit
+	kw    []keywordHit // first hit of each wording, in order
 }
+
+// keywordHit is the first hit of a posting, of the entry of acc.
+type keywordHit struct{ acc, post int32 }
 
 func (ix *entryIndex) getScratch() *scratch {
 	if s, ok := ix.pool.Get().(*scratch); ok {
@@ -121,66 +126,10 @@ func (s *scratch) reset() {
 		s.accOf[s.accs[i].entry] = 0
 	}
 	s.accs = s.accs[:0]
-	s.hits = s.hits[:0]
-	s.blocks = s.blocks[:0]
+	s.runs = s.runs[:0]
+	s.late = s.late[:0]
 	s.top = s.top[:0]
-}
-
-// add counts a hit of posting p on normalised runes [start, end).
-func (s *scratch) add(ix *entryIndex, p, start, end int32, nowNano int64) {
-	post := ix.posts[p]
-	e := post.entry()
-	var a *acc
-	if k := s.accOf[e]; k != 0 {
-		a = &s.accs[k-1]
-	} else {
-		meta := ix.meta[e]
-		s.accs = append(s.accs, acc{entry: e, firstHit: -1, lastHit: -1, topBlock: -1, priority: meta.priority,
-			dead: meta.window != 0 && !ix.windows[meta.window].contains(nowNano)})
-		s.accOf[e] = int32(len(s.accs))
-		a = &s.accs[len(s.accs)-1]
-	}
-	if a.dead {
-		return
-	}
-	kind := post.kind()
-	if kind == kindExclusion {
-		a.dead = true
-		return
-	}
-	l := end - start
-	if start == 0 && end > a.exactEnd {
-		a.exactEnd = end
-	}
-	// Coverage is the union of the hits. Hits come by end position, so a
-	// new hit can only overlap the last runs: merge them.
-	for a.topBlock >= 0 {
-		b := &s.blocks[a.topBlock]
-		if b.end < start {
-			break
-		}
-		start, end = min(start, b.start), max(end, b.end)
-		a.covered -= b.end - b.start
-		a.topBlock = b.prev
-	}
-	s.blocks = append(s.blocks, block{start: start, end: end, prev: a.topBlock})
-	a.topBlock = int32(len(s.blocks) - 1)
-	a.covered += end - start
-	for h := a.firstHit; h >= 0; h = s.hits[h].next {
-		if s.hits[h].post == p {
-			return // the same wording again
-		}
-	}
-	s.hits = append(s.hits, hit{post: p, next: -1})
-	h := int32(len(s.hits) - 1)
-	if a.lastHit >= 0 {
-		s.hits[a.lastHit].next = h
-	} else {
-		a.firstHit = h
-	}
-	a.lastHit = h
-	a.nKeywords++
-	a.strength += kindWeight[kind] * lengthWeight(int(l))
+	s.kw = s.kw[:0]
 }
 
 // lookup ranks the entries live at now for text and returns at most limit
@@ -192,25 +141,14 @@ func (ix *entryIndex) lookup(text string, now time.Time, limit int, minScore flo
 	s := ix.getScratch()
 	defer ix.pool.Put(s)
 	s.reset()
-	nowNano := now.UnixNano()
-
 	var n int
 	s.found, n = ix.matcher.AppendHits(s.found[:0], text)
-	for _, h := range s.found {
-		for r := h.List; r != 0; {
-			lo, hi, l, next := ix.matcher.Outputs(r)
-			r = next
-			for k := lo; k < hi; k++ {
-				s.add(ix, int32(k), int32(h.N-l), int32(h.N), nowNano)
-			}
-		}
-	}
 	if n == 0 {
 		return nil
 	}
+	s.count(ix, now.UnixNano())
 
 	// Score and keep the best limit candidates (insertion into a short list).
-	nKeywords := 0
 	for i := range s.accs {
 		a := &s.accs[i]
 		if a.dead || a.nKeywords == 0 {
@@ -238,6 +176,99 @@ func (ix *entryIndex) lookup(text string, now time.Time, limit int, minScore flo
 	if len(s.top) == 0 {
 		return nil
 	}
+	return ix.results(s, n)
+}
+
+// count walks the hits of s.found and accumulates them per entry.
+func (s *scratch) count(ix *entryIndex, nowNano int64) {
+	m, posts, accOf := ix.matcher, ix.posts, s.accOf
+	accs, runs, kw := s.accs, s.runs, s.kw
+	for _, h := range s.found {
+		end := int32(h.N)
+		for r := h.List; r != 0; {
+			lo, hi, length, next := m.Outputs(r)
+			r = next
+			l := int32(length)
+			start := end - l
+			for k := lo; k < hi; k++ {
+				post := posts[k]
+				e := post.entry()
+				ai := accOf[e] - 1
+				if ai < 0 {
+					meta := ix.meta[e]
+					ai = int32(len(accs))
+					accs = append(accs, acc{entry: e, priority: meta.priority, prevRun: -1,
+						dead: meta.window != 0 && !ix.windows[meta.window].contains(nowNano)})
+					accOf[e] = ai + 1
+				}
+				a := &accs[ai]
+				if a.dead {
+					continue
+				}
+				kind := post.kind()
+				if kind == kindExclusion {
+					a.dead = true
+					continue
+				}
+				if start == 0 && end > a.exactEnd {
+					a.exactEnd = end
+				}
+				// Coverage: hits come by end position, so a new hit
+				// can only overlap the last runs.
+				switch {
+				case a.runEnd == 0:
+					a.runStart, a.runEnd, a.covered = start, end, l
+				case start > a.runEnd:
+					runs = append(runs, run{start: a.runStart, end: a.runEnd, prev: a.prevRun})
+					a.prevRun = int32(len(runs) - 1)
+					a.runStart, a.runEnd = start, end
+					a.covered += l
+				default:
+					rs, re := min(start, a.runStart), max(end, a.runEnd)
+					a.covered -= a.runEnd - a.runStart
+					for a.prevRun >= 0 && runs[a.prevRun].end >= rs {
+						b := runs[a.prevRun]
+						rs = min(rs, b.start)
+						a.covered -= b.end - b.start
+						a.prevRun = b.prev
+					}
+					a.runStart, a.runEnd = rs, re
+					a.covered += re - rs
+				}
+				// Strength counts each wording of the entry once.
+				if ord := post.ordinal(); ord < lastOrdinal {
+					if a.seen&(1<<ord) != 0 {
+						continue
+					}
+					a.seen |= 1 << ord
+				} else if s.lateSeen(ai, int32(k)) {
+					continue
+				}
+				a.nKeywords++
+				a.strength += kindWeight[kind] * lengthWeight(int(l))
+				kw = append(kw, keywordHit{ai, int32(k)})
+			}
+		}
+	}
+	s.accs, s.runs, s.kw = accs, runs, kw
+}
+
+// lateSeen reports whether posting p (of ordinal lastOrdinal or more) has
+// hit the entry of accumulator a before, and records it if not.
+func (s *scratch) lateSeen(a, p int32) bool {
+	for _, x := range s.late {
+		if x == (lateHit{a, p}) {
+			return true
+		}
+	}
+	s.late = append(s.late, lateHit{a, p})
+	return false
+}
+
+// results builds the Results of the entries in s.top, each with the
+// wordings that hit it, in order of first occurrence.
+func (ix *entryIndex) results(s *scratch, n int) []Result {
+	nKeywords := 0
 	for _, t := range s.top {
 		nKeywords += int(s.accs[t].nKeywords)
 	}
@@ -245,12 +276,13 @@ func (ix *entryIndex) lookup(text string, now time.Time, limit int, minScore flo
 	kw := make([]string, 0, nKeywords)
 	for i, t := range s.top {
 		a := &s.accs[t]
-		e := &ix.entries[a.entry]
 		from := len(kw)
-		for h := a.firstHit; h >= 0; h = s.hits[h].next {
-			kw = append(kw, ix.postText[s.hits[h].post])
+		for _, x := range s.kw {
+			if x.acc == t {
+				kw = append(kw, ix.postText[x.post])
+			}
 		}
-		out[i] = Result{Entry: e, Score: a.score, Reason: Reason{
+		out[i] = Result{Entry: &ix.entries[a.entry], Score: a.score, Reason: Reason{
 			Keywords: kw[from:len(kw):len(kw)],
 			Strength: min(1, float64(a.strength)),
 			Coverage: min(1, float64(a.covered)/float64(n)),
