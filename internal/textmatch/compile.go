@@ -186,7 +186,10 @@ func (m *Matcher) place(t *trie) ([]uint32, error) {
 		for _, k := range kids {
 			cls = append(cls, t.class[k])
 		}
-		base := b.findBase(cls)
+		base := 0 // the root's children are in the slots of their classes (see scanCommon)
+		if v != 0 {
+			base = b.findBase(cls)
+		}
 		if base+int(m.classes.n)+1 > maxStates {
 			return nil, ErrTooLarge
 		}

@@ -206,6 +206,14 @@ func (m *Matcher) scanCommon(text string, i, n int, s uint32, dst []Hit) (int, i
 	da := m.da
 	cjk := m.classes.cjk
 	ascii := &m.ascii
+	// prev is the class of the last rune read if it is a pattern's first
+	// (as the state's last edge tells), deep whether the state is deeper
+	// than one.
+	var prev uint32
+	deep := s != 0 && da[s].check != 0
+	if s != 0 {
+		prev = s - da[da[s].check].base
+	}
 	for i < len(text) && len(dst) < cap(dst) {
 		b0 := text[i]
 		var c uint32
@@ -228,20 +236,39 @@ func (m *Matcher) scanCommon(text string, i, n int, s uint32, dst []Hit) (int, i
 		}
 		n++
 		if c == 0 { // in no pattern: back to the root
-			s = 0
+			s, prev, deep = 0, 0, false
 			continue
 		}
-		// The transition function (see next), inline.
-		for {
-			if t := da[s].base + c; da[t].check == s {
-				s = t
-				break
+		// The transition function (see next), in two parts. From a state
+		// deeper than two, follow the goto edge of c, falling back along
+		// the failure links while they stay deeper than one.
+		found := false
+		if deep {
+			for x := s; ; {
+				if t := da[x].base + c; da[t].check == x {
+					s, found = t, true
+					break
+				}
+				if x = da[x].fail; x == 0 || da[x].check == 0 {
+					break
+				}
 			}
-			if s == 0 {
-				break
-			}
-			s = da[s].fail
 		}
+		// Otherwise the new state is the node of the last two classes or
+		// of c alone. Its slots follow from the classes read, not from
+		// the state, so the processor can fetch them ahead of the chain
+		// of transitions. (The root's base is 0: the node of class p is
+		// in slot p if that slot's parent is the root.)
+		if !found {
+			if t := da[prev].base + c; prev != 0 && da[prev].check == 0 && da[t].check == prev {
+				s, deep = t, true
+			} else if da[c].check == 0 {
+				s, deep = c, false
+			} else {
+				s, deep = 0, false
+			}
+		}
+		prev = c
 		if r := da[s].rep; r != 0 {
 			dst = dst[:len(dst)+1]
 			dst[len(dst)-1] = Hit{End: i, N: n, List: r}
