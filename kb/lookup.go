@@ -76,6 +76,7 @@ type acc struct {
 	nKeywords int32
 	dead      bool // excluded, or outside its validity window
 	priority  int8 // the entry's priority
+	rank      int8 // place among the results, -1 if not one
 	strength  float32
 	// seen has bit k set once the entry's posting of ordinal k has hit
 	// (ordinals from lastOrdinal up are looked up in scratch.late).
@@ -132,12 +133,17 @@ func (s *scratch) reset() {
 	s.kw = s.kw[:0]
 }
 
+// maxLimit is the most results a lookup returns (and the most
+// recommendations a knowledge base's Settings may ask for).
+const maxLimit = 50
+
 // lookup ranks the entries live at now for text and returns at most limit
-// results scoring at least minScore.
+// (at most maxLimit) results scoring at least minScore.
 func (ix *entryIndex) lookup(text string, now time.Time, limit int, minScore float64) []Result {
 	if ix == nil || len(ix.entries) == 0 || limit <= 0 {
 		return nil
 	}
+	limit = min(limit, maxLimit)
 	s := ix.getScratch()
 	defer ix.pool.Put(s)
 	s.reset()
@@ -197,7 +203,7 @@ func (s *scratch) count(ix *entryIndex, nowNano int64) {
 				if ai < 0 {
 					meta := ix.meta[e]
 					ai = int32(len(accs))
-					accs = append(accs, acc{entry: e, priority: meta.priority, prevRun: -1,
+					accs = append(accs, acc{entry: e, priority: meta.priority, rank: -1, prevRun: -1,
 						dead: meta.window != 0 && !ix.windows[meta.window].contains(nowNano)})
 					accOf[e] = ai + 1
 				}
@@ -268,27 +274,36 @@ func (s *scratch) lateSeen(a, p int32) bool {
 // results builds the Results of the entries in s.top, each with the
 // wordings that hit it, in order of first occurrence.
 func (ix *entryIndex) results(s *scratch, n int) []Result {
-	nKeywords := 0
-	for _, t := range s.top {
-		nKeywords += int(s.accs[t].nKeywords)
+	// The keywords of each result go to their own part of one slice, in
+	// the order of s.kw.
+	var next [maxLimit]int
+	total := 0
+	for r, t := range s.top {
+		a := &s.accs[t]
+		a.rank = int8(r)
+		next[r] = total
+		total += int(a.nKeywords)
+	}
+	kw := make([]string, total)
+	for _, x := range s.kw {
+		if r := s.accs[x.acc].rank; r >= 0 {
+			kw[next[r]] = ix.postText[x.post]
+			next[r]++
+		}
 	}
 	out := make([]Result, len(s.top))
-	kw := make([]string, 0, nKeywords)
+	from := 0
 	for i, t := range s.top {
 		a := &s.accs[t]
-		from := len(kw)
-		for _, x := range s.kw {
-			if x.acc == t {
-				kw = append(kw, ix.postText[x.post])
-			}
-		}
+		to := from + int(a.nKeywords)
 		out[i] = Result{Entry: &ix.entries[a.entry], Score: a.score, Reason: Reason{
-			Keywords: kw[from:len(kw):len(kw)],
+			Keywords: kw[from:to:to],
 			Strength: min(1, float64(a.strength)),
 			Coverage: min(1, float64(a.covered)/float64(n)),
 			Exact:    a.exactEnd == int32(n),
 			Priority: int(a.priority),
 		}}
+		from = to
 	}
 	return out
 }

@@ -324,3 +324,40 @@ func TestZeroIndex(t *testing.T) {
 		t.Fatal("zero index not empty")
 	}
 }
+
+// TestLookupEntryWithManyKeywords checks an entry with more wordings than a
+// lookup tells apart by bit (63): a wording found twice still counts once,
+// beyond the 63rd as before it, and each is listed once, in order of first
+// occurrence.
+func TestLookupEntryWithManyKeywords(t *testing.T) {
+	var kws []string
+	for k := range 70 {
+		kws = append(kws, string(rune(0x4E00+k))) // one-rune keywords: weight 0.4 each
+	}
+	ix := mustBuild(t, kb.Data{Entries: []kb.Entry{
+		{ID: "many", Question: "多关键词条目", Keywords: kws, Answer: "a", Status: kb.StatusPublished},
+	}})
+	for _, tc := range []struct {
+		name string
+		text string
+		want []string
+	}{
+		{"both late", kws[65] + kws[66] + kws[65] + kws[66], []string{kws[65], kws[66]}},
+		{"early and late", kws[65] + kws[3] + kws[65] + kws[3], []string{kws[65], kws[3]}},
+		{"both early", kws[3] + kws[4] + kws[4] + kws[3], []string{kws[3], kws[4]}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rs := ix.Lookup(tc.text, time.Now())
+			if len(rs) != 1 {
+				t.Fatalf("Lookup(%q) = %d results, want 1", tc.text, len(rs))
+			}
+			r := rs[0].Reason
+			if !slices.Equal(r.Keywords, tc.want) {
+				t.Errorf("keywords %q, want %q", r.Keywords, tc.want)
+			}
+			if math.Abs(r.Strength-0.8) > 1e-6 {
+				t.Errorf("strength %v, want 0.8 (two one-rune wordings, each once)", r.Strength)
+			}
+		})
+	}
+}

@@ -56,7 +56,7 @@ func (s Settings) Validate() error {
 			return &ValidationError{Kind: "settings", Field: f.name, Msg: "must be a non-negative number"}
 		}
 	}
-	if s.Recommendations < 0 || s.Recommendations > 50 {
+	if s.Recommendations < 0 || s.Recommendations > maxLimit {
 		return &ValidationError{Kind: "settings", Field: "recommendations", Msg: "must be between 0 and 50"}
 	}
 	return nil
