@@ -42,13 +42,18 @@ const lastOrdinal = 63
 // maxEntries bounds the published entries so that a posting holds one.
 const maxEntries = 1 << 24
 
-// entryMeta is what a lookup reads of an entry the first time it hits it.
-type entryMeta struct {
-	// window is the entry's validity window, an index in
-	// entryIndex.windows; 0 means always valid (most entries).
-	window   int32
-	priority int8 // validated to -100..100
+// entryMeta is what a lookup reads of an entry the first time it hits it:
+// the entry's validity window << 8 | its priority (validated to
+// -100..100) as a byte. The window is an index in entryIndex.windows; 0
+// means always valid (most entries). At most maxEntries entries have one.
+type entryMeta uint32
+
+func makeEntryMeta(window int, priority int) entryMeta {
+	return entryMeta(window)<<8 | entryMeta(uint8(int8(priority)))
 }
+
+func (m entryMeta) window() int    { return int(m >> 8) }
+func (m entryMeta) priority() int8 { return int8(uint8(m)) }
 
 // window is a validity window in Unix nanoseconds, from <= now < to
 // (MinInt64 and MaxInt64 when unbounded).
@@ -135,10 +140,11 @@ func buildEntryIndex(all []Entry) (*entryIndex, error) {
 			if !e.ValidTo.IsZero() {
 				w.to = e.ValidTo.UnixNano()
 			}
-			ix.meta[i].window = int32(len(ix.windows))
 			ix.windows = append(ix.windows, w)
+			ix.meta[i] = makeEntryMeta(len(ix.windows)-1, e.Priority)
+		} else {
+			ix.meta[i] = makeEntryMeta(0, e.Priority)
 		}
-		ix.meta[i].priority = int8(e.Priority)
 		entryStart = len(patterns)
 		add(i, kindQuestion, e.Question)
 		for _, k := range e.Keywords {

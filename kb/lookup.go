@@ -99,11 +99,18 @@ type run struct {
 // lateHit is a hit of a posting with ordinal lastOrdinal or more.
 type lateHit struct{ acc, post int32 }
 
+// entryState is one entry's part of scratch.ents.
+type entryState struct {
+	acc  int32
+	meta entryMeta
+}
+
 // scratch is the per-lookup working memory, reused through a sync.Pool.
 type scratch struct {
-	// accOf is, per entry, 1 + the index of its accumulator in accs, or 0;
-	// a lookup clears what it set.
-	accOf []int32
+	// ents holds per entry what a lookup needs first, side by side (one
+	// cache line): a copy of its meta and 1 + the index of its
+	// accumulator in accs, or 0 (a lookup clears what it set).
+	ents  []entryState
 	accs  []acc
 	runs  []run
 	late  []lateHit
@@ -119,12 +126,16 @@ func (ix *entryIndex) getScratch() *scratch {
 	if s, ok := ix.pool.Get().(*scratch); ok {
 		return s
 	}
-	return &scratch{accOf: make([]int32, len(ix.entries))}
+	s := &scratch{ents: make([]entryState, len(ix.entries))}
+	for e, m := range ix.meta {
+		s.ents[e].meta = m
+	}
+	return s
 }
 
 func (s *scratch) reset() {
 	for i := range s.accs {
-		s.accOf[s.accs[i].entry] = 0
+		s.ents[s.accs[i].entry].acc = 0
 	}
 	s.accs = s.accs[:0]
 	s.runs = s.runs[:0]
@@ -187,7 +198,7 @@ func (ix *entryIndex) lookup(text string, now time.Time, limit int, minScore flo
 
 // count walks the hits of s.found and accumulates them per entry.
 func (s *scratch) count(ix *entryIndex, nowNano int64) {
-	m, posts, accOf := ix.matcher, ix.posts, s.accOf
+	m, posts, ents := ix.matcher, ix.posts, s.ents
 	accs, runs, kw := s.accs, s.runs, s.kw
 	for _, h := range s.found {
 		end := int32(h.N)
@@ -199,13 +210,14 @@ func (s *scratch) count(ix *entryIndex, nowNano int64) {
 			for k := lo; k < hi; k++ {
 				post := posts[k]
 				e := post.entry()
-				ai := accOf[e] - 1
+				es := &ents[e]
+				ai := es.acc - 1
 				if ai < 0 {
-					meta := ix.meta[e]
+					w := es.meta.window()
 					ai = int32(len(accs))
-					accs = append(accs, acc{entry: e, priority: meta.priority, rank: -1, prevRun: -1,
-						dead: meta.window != 0 && !ix.windows[meta.window].contains(nowNano)})
-					accOf[e] = ai + 1
+					accs = append(accs, acc{entry: e, priority: es.meta.priority(), rank: -1, prevRun: -1,
+						dead: w != 0 && !ix.windows[w].contains(nowNano)})
+					es.acc = ai + 1
 				}
 				a := &accs[ai]
 				if a.dead {
