@@ -12,7 +12,17 @@
 // its pattern id, its byte span in the ORIGINAL text (so a guard can point at
 // the offending words the agent typed) and its rune span in the normalised
 // text. Matcher.Exact answers the whole-text ("全匹配") question with one walk
-// of the trie.
+// of the trie. Matcher.AppendHits is the cheap form of Scan for a caller
+// that keeps per-pattern data in output-slot order (kb's lookup): one Hit
+// per position where patterns end, no call per match.
+//
+// The automaton is a double array (Aoe's layout): a state's child on rune
+// class c is in slot base+c, so a transition reads one 16-byte record, which
+// also holds the new state's failure link and outputs. Classes are numbered
+// by frequency and states placed breadth first, so the states a scan visits
+// most sit together at the front. From a state no deeper than one, the next
+// state is found from the last two runes' classes alone, so the processor can
+// fetch it before the previous transition is done.
 //
 //	m, err := textmatch.Compile([]string{"退款", "vip会员"})
 //	if err != nil { ... }
