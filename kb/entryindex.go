@@ -2,6 +2,7 @@ package kb
 
 import (
 	"math"
+	"strconv"
 	"sync"
 
 	"github.com/kefu-go/kefu/internal/textmatch"
@@ -88,7 +89,8 @@ func buildEntryIndex(all []Entry) (*entryIndex, error) {
 		}
 	}
 	if len(ix.entries) > maxEntries {
-		return nil, textmatch.ErrTooLarge
+		return nil, &ValidationError{Kind: "entry", Field: "status",
+			Msg: "more than " + strconv.Itoa(maxEntries) + " published entries in one knowledge base"}
 	}
 	ix.meta = make([]entryMeta, len(ix.entries))
 
