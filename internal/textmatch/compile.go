@@ -65,6 +65,17 @@ func Compile(patterns []string) (*Matcher, error) {
 		return nil, err
 	}
 	m.link(t, slotOf)
+	m.root = make([]uint32, m.classes.n+1)
+	for c := range m.root {
+		switch st := m.da[c]; {
+		case c == 0 || st.check != 0:
+			m.root[c] = noRootChild
+		case st.rep != 0:
+			m.root[c] = st.base | rootReports
+		default:
+			m.root[c] = st.base
+		}
+	}
 	return m, nil
 }
 

@@ -37,6 +37,10 @@ type Matcher struct {
 	// Slot 0 is the root. A transition reads one 16-byte record, which
 	// also holds the new state's failure link and outputs.
 	da      []daState
+	// root holds, per class c, the base of the root's child on c (which
+	// is in slot c: the root's base is 0), with rootReports set if that
+	// child has outputs, or noRootChild. Class 0 has none.
+	root    []uint32
 	reps    []reportList // reps[0] is empty
 	outIDs  []int        // pattern id per output slot
 	patLen  []int        // normalised length in runes, per pattern
@@ -62,6 +66,12 @@ type daState struct {
 
 // freeSlot is the check of an unused slot; no state has that number.
 const freeSlot = ^uint32(0)
+
+// rootReports and noRootChild are flags of Matcher.root.
+const (
+	rootReports = 1 << 31
+	noRootChild = ^uint32(0)
+)
 
 // maxStates bounds the double array so that slot numbers stay below
 // freeSlot with room for a base plus a class.
@@ -94,7 +104,7 @@ func (m *Matcher) Scan(text string, fn func(Match) bool) int {
 	if len(m.da) == 0 {
 		return NormalizedLen(text)
 	}
-	var buf [64]Hit
+	var buf [chunk]Hit
 	var cur cursor
 	for {
 		hits := m.scan(&cur, text, buf[:0])
@@ -141,9 +151,7 @@ func (m *Matcher) AppendHits(dst []Hit, text string) ([]Hit, int) {
 	}
 	var cur cursor
 	for {
-		if len(dst) == cap(dst) {
-			dst = slices.Grow(dst, max(16, len(dst)))
-		}
+		dst = slices.Grow(dst, chunk)
 		dst = m.scan(&cur, text, dst)
 		if cur.i >= len(text) {
 			return dst, cur.n
@@ -166,46 +174,65 @@ type cursor struct {
 	s    uint32 // the automaton's state
 }
 
-// scan advances cur over text, appending a Hit for every state with
-// outputs it reaches, until the end of the text or until dst is full.
+// chunk is the number of runes scan reads at a time.
+const chunk = 64
+
+// scan advances cur over the next chunk runes of text (or to its end),
+// appending a Hit to dst for every state with outputs it reaches; dst must
+// have room for chunk more hits. It works in two loops, each with few
+// variables: one turns runes into classes, the other runs the automaton
+// over the classes.
 func (m *Matcher) scan(cur *cursor, text string, dst []Hit) []Hit {
-	i, n, s := cur.i, cur.n, cur.s
-	for {
-		i, n, s, dst = m.scanCommon(text, i, n, s, dst)
-		if i >= len(text) || len(dst) == cap(dst) {
-			break
-		}
-		// A rune scanCommon leaves: decode, normalise and classify it.
-		r, w := decodeRune(text, i)
-		i += w
-		nr, keep := NormalizeRune(r)
-		if !keep {
-			continue
-		}
-		n++
-		if c := m.classes.lookup(nr); c == 0 {
-			s = 0
-		} else {
-			s = m.next(s, c)
-		}
-		if r := m.da[s].rep; r != 0 {
-			dst = append(dst, Hit{End: i, N: n, List: r})
-		}
-	}
-	cur.i, cur.n, cur.s = i, n, s
+	var cls [chunk]uint32
+	var ends [chunk]int
+	k, i := m.classify(text, cur.i, &cls, &ends)
+	var s uint32
+	s, dst = m.walk(cur.s, cls[:k], ends[:k], cur.n, dst)
+	cur.i, cur.n, cur.s = i, cur.n+k, s
 	return dst
 }
 
-// scanCommon is the inner loop of scan for the common runes, ASCII and CJK
-// unified ideographs (U+4E00..U+9FFF, which normalisation keeps as they
-// are): it returns at the end of the text, when dst is full or at any other
-// rune. It makes no call, so that its variables stay in registers.
-//
-//go:noinline
-func (m *Matcher) scanCommon(text string, i, n int, s uint32, dst []Hit) (int, int, uint32, []Hit) {
-	da := m.da
+// classify reads up to chunk kept runes of text from byte i, storing the
+// class of each in cls and the byte offset after it in ends. It returns
+// how many it stored and the byte offset where it stopped.
+func (m *Matcher) classify(text string, i int, cls *[chunk]uint32, ends *[chunk]int) (int, int) {
 	cjk := m.classes.cjk
-	ascii := &m.ascii
+	k := 0
+	for k < chunk && i < len(text) {
+		b0 := text[i]
+		var c uint32
+		if b0 < utf8.RuneSelf {
+			i++
+			if c = m.ascii[b0]; c == droppedASCII {
+				continue
+			}
+		} else if cjk != nil && b0 >= 0xE4 && b0 <= 0xE9 && i+2 < len(text) &&
+			text[i+1]&0xC0 == 0x80 && text[i+2]&0xC0 == 0x80 && (b0 > 0xE4 || text[i+1] >= 0xB8) {
+			// A CJK unified ideograph (U+4E00..U+9FFF), the common case,
+			// which normalisation keeps as it is.
+			r := rune(b0&0x0F)<<12 | rune(text[i+1]&0x3F)<<6 | rune(text[i+2]&0x3F)
+			c = uint32(cjk[r-cjkFirst])
+			i += 3
+		} else {
+			r, w := decodeRune(text, i)
+			i += w
+			nr, keep := NormalizeRune(r)
+			if !keep {
+				continue
+			}
+			c = m.classes.lookup(nr)
+		}
+		cls[k], ends[k] = c, i
+		k++
+	}
+	return k, i
+}
+
+// walk runs the automaton from state s over cls, the classes of runes n+1,
+// n+2, ... ending at byte offsets ends, and appends a Hit to dst (which has
+// room) at every state with outputs. It returns the final state.
+func (m *Matcher) walk(s uint32, cls []uint32, ends []int, n int, dst []Hit) (uint32, []Hit) {
+	da, root := m.da, m.root
 	// prev is the class of the last rune read if it is a pattern's first
 	// (as the state's last edge tells), deep whether the state is deeper
 	// than one.
@@ -214,27 +241,8 @@ func (m *Matcher) scanCommon(text string, i, n int, s uint32, dst []Hit) (int, i
 	if s != 0 {
 		prev = s - da[da[s].check].base
 	}
-	for i < len(text) && len(dst) < cap(dst) {
-		b0 := text[i]
-		var c uint32
-		if b0 < utf8.RuneSelf {
-			i++
-			if c = ascii[b0]; c == droppedASCII {
-				continue
-			}
-		} else if b0 >= 0xE4 && b0 <= 0xE9 && i+2 < len(text) &&
-			text[i+1]&0xC0 == 0x80 && text[i+2]&0xC0 == 0x80 && (b0 > 0xE4 || text[i+1] >= 0xB8) {
-			r := rune(b0&0x0F)<<12 | rune(text[i+1]&0x3F)<<6 | rune(text[i+2]&0x3F)
-			if cjk != nil {
-				c = uint32(cjk[r-cjkFirst])
-			} else {
-				c = m.classes.lookup(r)
-			}
-			i += 3
-		} else {
-			break
-		}
-		n++
+	ends = ends[:len(cls)]
+	for j, c := range cls {
 		if c == 0 { // in no pattern: back to the root
 			s, prev, deep = 0, 0, false
 			continue
@@ -255,26 +263,30 @@ func (m *Matcher) scanCommon(text string, i, n int, s uint32, dst []Hit) (int, i
 			}
 		}
 		// Otherwise the new state is the node of the last two classes or
-		// of c alone. Its slots follow from the classes read, not from
-		// the state, so the processor can fetch them ahead of the chain
-		// of transitions. (The root's base is 0: the node of class p is
-		// in slot p if that slot's parent is the root.)
-		if !found {
-			if t := da[prev].base + c; prev != 0 && da[prev].check == 0 && da[t].check == prev {
-				s, deep = t, true
-			} else if da[c].check == 0 {
-				s, deep = c, false
-			} else {
-				s, deep = 0, false
+		// of c alone. Both follow from the classes read, not from the
+		// state, so the processor can fetch them ahead of the chain of
+		// transitions, and the small root table stays in its fastest cache.
+		var r uint32
+		if found {
+			r = da[s].rep
+		} else if rb := root[prev]; rb != noRootChild && da[rb&^rootReports+c].check == prev {
+			s, deep = rb&^rootReports+c, true
+			r = da[s].rep
+		} else if rc := root[c]; rc != noRootChild {
+			s, deep = c, false
+			if rc&rootReports != 0 {
+				r = da[c].rep
 			}
+		} else {
+			s, deep = 0, false
 		}
 		prev = c
-		if r := da[s].rep; r != 0 {
+		if r != 0 {
 			dst = dst[:len(dst)+1]
-			dst[len(dst)-1] = Hit{End: i, N: n, List: r}
+			dst[len(dst)-1] = Hit{End: ends[j], N: n + j + 1, List: r}
 		}
 	}
-	return i, n, s, dst
+	return s, dst
 }
 
 // originalStart walks back from end over the original text and returns the
