@@ -202,9 +202,8 @@ func (s *scratch) count(ix *entryIndex, nowNano int64) {
 	accs, runs, kw := s.accs, s.runs, s.kw
 	for _, h := range s.found {
 		end := int32(h.N)
-		for r := h.List; r != 0; {
-			lo, hi, length, next := m.Outputs(r)
-			r = next
+		lo, hi, length, next := int(h.Lo), int(h.Hi), int(h.Len), h.Next
+		for {
 			l := int32(length)
 			start := end - l
 			for k := lo; k < hi; k++ {
@@ -266,6 +265,10 @@ func (s *scratch) count(ix *entryIndex, nowNano int64) {
 				a.strength += kindWeight[kind] * lengthWeight(int(l))
 				kw = append(kw, keywordHit{ai, int32(k)})
 			}
+			if next == 0 {
+				break
+			}
+			lo, hi, length, next = m.Outputs(next)
 		}
 	}
 	s.accs, s.runs, s.kw = accs, runs, kw

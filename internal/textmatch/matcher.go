@@ -36,7 +36,7 @@ type Matcher struct {
 	// goto edge on class c in slot t = da[s].base+c if da[t].check == s.
 	// Slot 0 is the root. A transition reads one 16-byte record, which
 	// also holds the new state's failure link and outputs.
-	da      []daState
+	da []daState
 	// root holds, per class c, the base of the root's child on c (which
 	// is in slot c: the root's base is 0), with rootReports set if that
 	// child has outputs, or noRootChild. Class 0 has none.
@@ -109,17 +109,19 @@ func (m *Matcher) Scan(text string, fn func(Match) bool) int {
 	for {
 		hits := m.scan(&cur, text, buf[:0])
 		for _, h := range hits {
-			for r := h.List; r != 0; {
-				rl := m.reps[r]
-				r = rl.next
-				l := int(rl.len)
-				for k := rl.lo; k < rl.hi; k++ {
+			lo, hi, l, next := int(h.Lo), int(h.Hi), int(h.Len), h.Next
+			for {
+				for k := lo; k < hi; k++ {
 					x := Match{Pattern: m.outIDs[k], Start: originalStart(text, h.End, l), End: h.End,
-						NormStart: h.N - l, NormEnd: h.N, Slot: int(k)}
+						NormStart: h.N - l, NormEnd: h.N, Slot: k}
 					if !fn(x) {
 						return h.N
 					}
 				}
+				if next == 0 {
+					break
+				}
+				lo, hi, l, next = m.Outputs(next)
 			}
 		}
 		if cur.i >= len(text) {
@@ -129,14 +131,16 @@ func (m *Matcher) Scan(text string, fn func(Match) bool) int {
 }
 
 // Hit is a place in a text where the automaton reached a state with
-// outputs: the patterns of its output list (see Outputs) end there.
+// outputs: patterns end there. The first of them are the output slots
+// Lo..Hi-1 (see Match.Slot), patterns of Len runes; the others, if Next
+// is not 0, are output list Next (see Outputs). The scan reads the first
+// list for the caller, while it waits for its own next transition.
 type Hit struct {
 	// End is the byte offset after the hit's last rune in the original
 	// text, N the number of normalised runes up to there: a pattern of
-	// length l in the list spans normalised runes [N-l, N).
-	End, N int
-	// List is the hit's output list, for Outputs.
-	List uint32
+	// length l spans normalised runes [N-l, N).
+	End, N            int
+	Lo, Hi, Len, Next uint32
 }
 
 // AppendHits scans text (see Scan) and appends a Hit to dst for every
@@ -283,7 +287,8 @@ func (m *Matcher) walk(s uint32, cls []uint32, ends []int, n int, dst []Hit) (ui
 		prev = c
 		if r != 0 {
 			dst = dst[:len(dst)+1]
-			dst[len(dst)-1] = Hit{End: ends[j], N: n + j + 1, List: r}
+			rl := &m.reps[r]
+			dst[len(dst)-1] = Hit{End: ends[j], N: n + j + 1, Lo: rl.lo, Hi: rl.hi, Len: rl.len, Next: rl.next}
 		}
 	}
 	return s, dst
