@@ -211,14 +211,25 @@ func (s *scratch) count(ix *entryIndex, nowNano int64) {
 				e := post.entry()
 				es := &ents[e]
 				ai := es.acc - 1
+				var a *acc
 				if ai < 0 {
-					w := es.meta.window()
 					ai = int32(len(accs))
-					accs = append(accs, acc{entry: e, priority: es.meta.priority(), rank: -1, prevRun: -1,
-						dead: w != 0 && !ix.windows[w].contains(nowNano)})
+					if len(accs) < cap(accs) {
+						accs = accs[:ai+1]
+					} else {
+						accs = append(accs, acc{})
+					}
 					es.acc = ai + 1
+					a = &accs[ai]
+					// Field by field: a composite literal is built aside and copied.
+					w := es.meta.window()
+					a.entry, a.nKeywords, a.priority, a.rank = e, 0, es.meta.priority(), -1
+					a.dead = w != 0 && !ix.windows[w].contains(nowNano)
+					a.strength, a.seen, a.exactEnd = 0, 0, 0
+					a.runStart, a.runEnd, a.prevRun, a.covered = 0, 0, -1, 0
+				} else {
+					a = &accs[ai]
 				}
-				a := &accs[ai]
 				if a.dead {
 					continue
 				}
