@@ -104,15 +104,25 @@ func (m *Matcher) Scan(text string, fn func(Match) bool) int {
 	if len(m.da) == 0 {
 		return NormalizedLen(text)
 	}
-	var buf [chunk]Hit
+	var hitBuf [chunk]Hit
+	var buf chunkBuf
 	var cur cursor
 	for {
-		hits := m.scan(&cur, text, buf[:0])
+		n0 := cur.n
+		hits := m.scan(&cur, text, &buf, hitBuf[:0])
 		for _, h := range hits {
 			lo, hi, l, next := int(h.Lo), int(h.Hi), int(h.Len), h.Next
 			for {
+				// The match starts at rune h.N-l+1: in this chunk, or
+				// found by a walk back over the text.
+				start := 0
+				if j := h.N - l - n0; j >= 0 {
+					start = buf.starts[j]
+				} else {
+					start = originalStart(text, h.End, l)
+				}
 				for k := lo; k < hi; k++ {
-					x := Match{Pattern: m.outIDs[k], Start: originalStart(text, h.End, l), End: h.End,
+					x := Match{Pattern: m.outIDs[k], Start: start, End: h.End,
 						NormStart: h.N - l, NormEnd: h.N, Slot: k}
 					if !fn(x) {
 						return h.N
@@ -153,10 +163,11 @@ func (m *Matcher) AppendHits(dst []Hit, text string) ([]Hit, int) {
 	if len(m.da) == 0 {
 		return dst, NormalizedLen(text)
 	}
+	var buf chunkBuf
 	var cur cursor
 	for {
 		dst = slices.Grow(dst, chunk)
-		dst = m.scan(&cur, text, dst)
+		dst = m.scan(&cur, text, &buf, dst)
 		if cur.i >= len(text) {
 			return dst, cur.n
 		}
@@ -181,28 +192,33 @@ type cursor struct {
 // chunk is the number of runes scan reads at a time.
 const chunk = 64
 
+// chunkBuf holds the runes of one chunk: the class of each and the byte
+// offsets where it starts and ends in the text.
+type chunkBuf struct {
+	cls          [chunk]uint32
+	starts, ends [chunk]int
+}
+
 // scan advances cur over the next chunk runes of text (or to its end),
 // appending a Hit to dst for every state with outputs it reaches; dst must
 // have room for chunk more hits. It works in two loops, each with few
 // variables: one turns runes into classes, the other runs the automaton
 // over the classes.
-func (m *Matcher) scan(cur *cursor, text string, dst []Hit) []Hit {
-	var cls [chunk]uint32
-	var ends [chunk]int
-	k, i := m.classify(text, cur.i, &cls, &ends)
+func (m *Matcher) scan(cur *cursor, text string, buf *chunkBuf, dst []Hit) []Hit {
+	k, i := m.classify(text, cur.i, buf)
 	var s uint32
-	s, dst = m.walk(cur.s, cls[:k], ends[:k], cur.n, dst)
+	s, dst = m.walk(cur.s, buf.cls[:k], buf.ends[:k], cur.n, dst)
 	cur.i, cur.n, cur.s = i, cur.n+k, s
 	return dst
 }
 
-// classify reads up to chunk kept runes of text from byte i, storing the
-// class of each in cls and the byte offset after it in ends. It returns
-// how many it stored and the byte offset where it stopped.
-func (m *Matcher) classify(text string, i int, cls *[chunk]uint32, ends *[chunk]int) (int, int) {
+// classify reads up to chunk kept runes of text from byte i into buf. It
+// returns how many it stored and the byte offset where it stopped.
+func (m *Matcher) classify(text string, i int, buf *chunkBuf) (int, int) {
 	cjk := m.classes.cjk
 	k := 0
 	for k < chunk && i < len(text) {
+		start := i
 		b0 := text[i]
 		var c uint32
 		if b0 < utf8.RuneSelf {
@@ -210,12 +226,16 @@ func (m *Matcher) classify(text string, i int, cls *[chunk]uint32, ends *[chunk]
 			if c = m.ascii[b0]; c == droppedASCII {
 				continue
 			}
-		} else if cjk != nil && b0 >= 0xE4 && b0 <= 0xE9 && i+2 < len(text) &&
+		} else if b0 >= 0xE4 && b0 <= 0xE9 && i+2 < len(text) &&
 			text[i+1]&0xC0 == 0x80 && text[i+2]&0xC0 == 0x80 && (b0 > 0xE4 || text[i+1] >= 0xB8) {
 			// A CJK unified ideograph (U+4E00..U+9FFF), the common case,
 			// which normalisation keeps as it is.
 			r := rune(b0&0x0F)<<12 | rune(text[i+1]&0x3F)<<6 | rune(text[i+2]&0x3F)
-			c = uint32(cjk[r-cjkFirst])
+			if cjk != nil {
+				c = uint32(cjk[r-cjkFirst])
+			} else {
+				c = m.classes.lookup(r)
+			}
 			i += 3
 		} else {
 			r, w := decodeRune(text, i)
@@ -226,7 +246,7 @@ func (m *Matcher) classify(text string, i int, cls *[chunk]uint32, ends *[chunk]
 			}
 			c = m.classes.lookup(nr)
 		}
-		cls[k], ends[k] = c, i
+		buf.cls[k], buf.starts[k], buf.ends[k] = c, start, i
 		k++
 	}
 	return k, i
