@@ -221,13 +221,13 @@ func (m *Matcher) classify(text string, i int, buf *chunkBuf) (int, int) {
 		start := i
 		b0 := text[i]
 		var c uint32
-		if b0 < utf8.RuneSelf {
+		switch {
+		case b0 < utf8.RuneSelf:
 			i++
 			if c = m.ascii[b0]; c == droppedASCII {
 				continue
 			}
-		} else if b0 >= 0xE4 && b0 <= 0xE9 && i+2 < len(text) &&
-			text[i+1]&0xC0 == 0x80 && text[i+2]&0xC0 == 0x80 && (b0 > 0xE4 || text[i+1] >= 0xB8) {
+		case b0&0xF0 == 0xE0 && len(text)-i > 2 && cjkIdeograph(b0, text[i+1], text[i+2]):
 			// A CJK unified ideograph (U+4E00..U+9FFF), the common case,
 			// which normalisation keeps as it is.
 			r := rune(b0&0x0F)<<12 | rune(text[i+1]&0x3F)<<6 | rune(text[i+2]&0x3F)
@@ -237,7 +237,7 @@ func (m *Matcher) classify(text string, i int, buf *chunkBuf) (int, int) {
 				c = m.classes.lookup(r)
 			}
 			i += 3
-		} else {
+		default:
 			r, w := decodeRune(text, i)
 			i += w
 			nr, keep := NormalizeRune(r)
@@ -250,6 +250,13 @@ func (m *Matcher) classify(text string, i int, buf *chunkBuf) (int, int) {
 		k++
 	}
 	return k, i
+}
+
+// cjkIdeograph reports whether the three-byte sequence b0 b1 b2 (b0 being
+// 0xE0..0xEF) encodes a rune of U+4E00..U+9FFF: E4 B8 80 to E9 BF BF.
+func cjkIdeograph(b0, b1, b2 byte) bool {
+	v := uint32(b0)<<16 | uint32(b1)<<8 | uint32(b2)
+	return v&0xC0C0 == 0x8080 && v-0xE4B880 <= 0xE9BFBF-0xE4B880
 }
 
 // walk runs the automaton from state s over cls, the classes of runes n+1,

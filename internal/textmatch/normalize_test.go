@@ -74,3 +74,19 @@ func TestDecodeRuneMatchesUTF8(t *testing.T) {
 		}
 	}
 }
+
+// TestCJKIdeographMatchesUTF8 checks the scan's three-byte test against
+// the standard decoder for every sequence with a lead byte 0xE0..0xEF.
+func TestCJKIdeographMatchesUTF8(t *testing.T) {
+	for b0 := 0xE0; b0 <= 0xEF; b0++ {
+		for b1 := 0; b1 < 256; b1++ {
+			for b2 := 0; b2 < 256; b2++ {
+				r, w := utf8.DecodeRune([]byte{byte(b0), byte(b1), byte(b2)})
+				want := w == 3 && r >= cjkFirst && r <= cjkLast
+				if got := cjkIdeograph(byte(b0), byte(b1), byte(b2)); got != want {
+					t.Fatalf("cjkIdeograph(% X) = %v, want %v", []byte{byte(b0), byte(b1), byte(b2)}, got, want)
+				}
+			}
+		}
+	}
+}
