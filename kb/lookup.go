@@ -165,31 +165,37 @@ func (ix *entryIndex) lookup(text string, now time.Time, limit int, minScore flo
 	}
 	s.count(ix, now.UnixNano())
 
-	// Score and keep the best limit candidates (insertion into a short list).
-	for i := range s.accs {
-		a := &s.accs[i]
+	// Score and keep the best limit candidates (insertion into a short
+	// list); once it is full, a candidate must reach the last one's score.
+	accs, top := s.accs, s.top[:0]
+	cutoff := minScore
+	for i := range accs {
+		a := &accs[i]
 		if a.dead || a.nKeywords == 0 {
 			continue
 		}
-		a.score = ix.score(a, n)
-		if a.score < minScore {
+		if a.score = ix.score(a, n); a.score < cutoff {
 			continue
 		}
-		pos := len(s.top)
+		pos := len(top)
 		if pos == limit {
-			if !ix.better(a, &s.accs[s.top[pos-1]]) {
+			if !ix.better(a, &accs[top[pos-1]]) {
 				continue
 			}
 			pos--
 		} else {
-			s.top = append(s.top, 0)
+			top = append(top, 0)
 		}
-		for pos > 0 && ix.better(a, &s.accs[s.top[pos-1]]) {
-			s.top[pos] = s.top[pos-1]
+		for pos > 0 && ix.better(a, &accs[top[pos-1]]) {
+			top[pos] = top[pos-1]
 			pos--
 		}
-		s.top[pos] = int32(i)
+		top[pos] = int32(i)
+		if len(top) == limit {
+			cutoff = max(minScore, accs[top[limit-1]].score)
+		}
 	}
+	s.top = top
 	if len(s.top) == 0 {
 		return nil
 	}
