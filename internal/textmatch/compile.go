@@ -64,13 +64,15 @@ func Compile(patterns []string) (*Matcher, error) {
 	if err != nil {
 		return nil, err
 	}
-	m.link(t, slotOf)
+	if err := m.link(t, slotOf); err != nil {
+		return nil, err
+	}
 	m.root = make([]uint32, m.classes.n+1)
 	for c := range m.root {
 		switch st := m.da[c]; {
 		case c == 0 || st.check != 0:
 			m.root[c] = noRootChild
-		case st.rep != 0:
+		case st.rep() != 0:
 			m.root[c] = st.base | rootReports
 		default:
 			m.root[c] = st.base
@@ -208,6 +210,7 @@ func (m *Matcher) place(t *trie) ([]uint32, error) {
 		b.grow(base + int(cls[len(cls)-1]) + 1)
 		b.st[slotOf[v]].base = uint32(base)
 		for _, k := range kids {
+			b.st[slotOf[v]].out |= 1 << (t.class[k] & 7)
 			s := base + int(t.class[k])
 			b.use(s)
 			b.st[s].check = slotOf[v]
@@ -223,7 +226,7 @@ func (m *Matcher) place(t *trie) ([]uint32, error) {
 // link sets the failure links and the outputs of every slot, in
 // breadth-first order so that a node's failure target (a shallower node) is
 // complete before the node.
-func (m *Matcher) link(t *trie, slotOf []uint32) {
+func (m *Matcher) link(t *trie, slotOf []uint32) error {
 	// Outputs in slot order (a counting sort of the pattern ids by the slot
 	// where they end, ids ascending): the outputs of shallow nodes, the
 	// most frequent matches, come first.
@@ -250,15 +253,18 @@ func (m *Matcher) link(t *trie, slotOf []uint32) {
 		if p != 0 {
 			st.fail = m.next(m.da[slotOf[p]].fail, t.class[v])
 		}
-		inherited := m.da[st.fail].rep
+		rep := m.da[st.fail].rep() // inherited
 		if lo, hi := outLo[s], outLo[s+1]; lo < hi {
 			l := uint32(m.patLen[m.outIDs[lo]])
-			m.reps = append(m.reps, reportList{lo: lo, hi: hi, next: inherited, len: l})
-			st.rep = uint32(len(m.reps) - 1)
-		} else {
-			st.rep = inherited
+			m.reps = append(m.reps, reportList{lo: lo, hi: hi, next: rep, len: l})
+			if len(m.reps) > maxReps {
+				return ErrTooLarge
+			}
+			rep = uint32(len(m.reps) - 1)
 		}
+		st.out |= rep << 8
 	}
+	return nil
 }
 
 // daBuilder allocates the slots of the double array.
