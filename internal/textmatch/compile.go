@@ -176,9 +176,9 @@ func buildTrie(patterns []string, seq func(int) []uint32, longest int) *trie {
 }
 
 // place lays the trie out as a double array (see Matcher.da): in
-// breadth-first order, each node with children gets the lowest base at
-// which the slots of all its children are free. It returns the slot of
-// every node. Shallow nodes, the ones a scan visits most, end up at the
+// breadth-first order, each node with children gets a base at which the
+// slots of all its children are free (see findBase). It returns the slot
+// of every node. Shallow nodes, the ones a scan visits most, end up at the
 // front of the array, and classes numbered by frequency keep the children
 // of busy nodes close together.
 func (m *Matcher) place(t *trie) ([]uint32, error) {
@@ -199,7 +199,7 @@ func (m *Matcher) place(t *trie) ([]uint32, error) {
 		for _, k := range kids {
 			cls = append(cls, t.class[k])
 		}
-		base := 0 // the root's children are in the slots of their classes (see scanCommon)
+		base := 0 // the root's children are in the slots of their classes (see walk)
 		if v != 0 {
 			base = b.findBase(cls)
 		}

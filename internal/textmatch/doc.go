@@ -20,9 +20,12 @@
 // class c is in slot base+c, so a transition reads one 16-byte record, which
 // also holds the new state's failure link and outputs. Classes are numbered
 // by frequency and states placed breadth first, so the states a scan visits
-// most sit together at the front. From a state no deeper than one, the next
-// state is found from the last two runes' classes alone, so the processor can
-// fetch it before the previous transition is done.
+// most sit together at the front. A scan reads 64 runes at a time: one loop
+// turns them into classes, another runs the automaton over the classes. From
+// a state no deeper than one, the next state is found from the last two
+// runes' classes alone, so the processor can fetch it before the previous
+// transition is done; from a deeper state, an 8-bit signature of its
+// children's classes skips most goto edges that are not there.
 //
 //	m, err := textmatch.Compile([]string{"退款", "vip会员"})
 //	if err != nil { ... }
@@ -39,7 +42,8 @@
 //
 // Compile rejects a pattern that is empty after normalisation with a
 // *PatternError wrapping ErrEmptyPattern, and a pattern set too large for
-// 32-bit state numbers (over 2^31-1 states) with ErrTooLarge.
+// the automaton's 32-bit records (over 2^31-1 slots, or over 2^24-1 states
+// where patterns end) with ErrTooLarge.
 //
 // # Concurrency
 //

@@ -275,9 +275,9 @@ func cjkIdeograph(b0, b1, b2 byte) bool {
 // room) at every state with outputs. It returns the final state.
 func (m *Matcher) walk(s uint32, cls []uint32, ends []int, n int, dst []Hit) (uint32, []Hit) {
 	da, root := m.da, m.root
-	// prev is the class of the last rune read if it is a pattern's first
-	// (as the state's last edge tells), deep whether the state is deeper
-	// than one.
+	// prev is the class of the last rune read (at the start, the class of
+	// the state's last edge; 0 at the root, where no pair can follow),
+	// deep whether the state is deeper than one.
 	var prev uint32
 	deep := s != 0 && da[s].check != 0
 	if s != 0 {
@@ -290,7 +290,7 @@ func (m *Matcher) walk(s uint32, cls []uint32, ends []int, n int, dst []Hit) (ui
 			continue
 		}
 		// The transition function (see next), in two parts. From a state
-		// deeper than two, follow the goto edge of c, falling back along
+		// deeper than one, follow the goto edge of c, falling back along
 		// the failure links while they stay deeper than one.
 		found := false
 		if deep {
