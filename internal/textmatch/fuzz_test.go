@@ -87,6 +87,25 @@ func FuzzMatch(f *testing.F) {
 		if want := utf8.RuneCountInString(Normalize(text)); normLen != want {
 			t.Fatalf("Scan returned length %d, want %d", normLen, want)
 		}
+		// AppendHits, with the outputs walked as kb does, finds the same
+		// occurrences in the same order.
+		hits, hitsLen := m.AppendHits(nil, text)
+		var fromHits []occurrence
+		for _, h := range hits {
+			lo, hi, l, next := int(h.Lo), int(h.Hi), int(h.Len), h.Next
+			for {
+				for k := lo; k < hi; k++ {
+					fromHits = append(fromHits, occurrence{slots[k], h.N - l, h.N})
+				}
+				if next == 0 {
+					break
+				}
+				lo, hi, l, next = m.Outputs(next)
+			}
+		}
+		if hitsLen != normLen || !slices.Equal(fromHits, got) {
+			t.Fatalf("AppendHits: %v (length %d), Scan: %v (length %d)", fromHits, hitsLen, got, normLen)
+		}
 		want := naiveMatches(text, patterns)
 		sortOcc(got)
 		sortOcc(want)
