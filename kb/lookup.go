@@ -204,9 +204,10 @@ func (ix *entryIndex) lookup(text string, now time.Time, limit int, minScore flo
 
 // count walks the hits of s.found and accumulates them per entry.
 func (s *scratch) count(ix *entryIndex, nowNano int64) {
-	m, posts, ents := ix.matcher, ix.posts, s.ents
-	accs, runs, kw := s.accs, s.runs, s.kw
-	for _, h := range s.found {
+	posts, ents := ix.posts, s.ents
+	accs, kw := s.accs, s.kw
+	for i := range s.found {
+		h := &s.found[i]
 		end := int32(h.N)
 		lo, hi, length, next := int(h.Lo), int(h.Hi), int(h.Len), h.Next
 		for {
@@ -249,25 +250,10 @@ func (s *scratch) count(ix *entryIndex, nowNano int64) {
 				}
 				// Coverage: hits come by end position, so a new hit
 				// can only overlap the last runs.
-				switch {
-				case a.runEnd == 0:
+				if a.runEnd == 0 {
 					a.runStart, a.runEnd, a.covered = start, end, l
-				case start > a.runEnd:
-					runs = append(runs, run{start: a.runStart, end: a.runEnd, prev: a.prevRun})
-					a.prevRun = int32(len(runs) - 1)
-					a.runStart, a.runEnd = start, end
-					a.covered += l
-				default:
-					rs, re := min(start, a.runStart), max(end, a.runEnd)
-					a.covered -= a.runEnd - a.runStart
-					for a.prevRun >= 0 && runs[a.prevRun].end >= rs {
-						b := runs[a.prevRun]
-						rs = min(rs, b.start)
-						a.covered -= b.end - b.start
-						a.prevRun = b.prev
-					}
-					a.runStart, a.runEnd = rs, re
-					a.covered += re - rs
+				} else {
+					s.cover(a, start, end)
 				}
 				// Strength counts each wording of the entry once.
 				if ord := post.ordinal(); ord < lastOrdinal {
@@ -285,10 +271,32 @@ func (s *scratch) count(ix *entryIndex, nowNano int64) {
 			if next == 0 {
 				break
 			}
-			lo, hi, length, next = m.Outputs(next)
+			lo, hi, length, next = ix.matcher.Outputs(next)
 		}
 	}
-	s.accs, s.runs, s.kw = accs, runs, kw
+	s.accs, s.kw = accs, kw
+}
+
+// cover adds normalised runes [start, end) to the runs covered by a's
+// hits, which has some already.
+func (s *scratch) cover(a *acc, start, end int32) {
+	if start > a.runEnd {
+		s.runs = append(s.runs, run{start: a.runStart, end: a.runEnd, prev: a.prevRun})
+		a.prevRun = int32(len(s.runs) - 1)
+		a.runStart, a.runEnd = start, end
+		a.covered += end - start
+		return
+	}
+	rs, re := min(start, a.runStart), max(end, a.runEnd)
+	a.covered -= a.runEnd - a.runStart
+	for a.prevRun >= 0 && s.runs[a.prevRun].end >= rs {
+		b := s.runs[a.prevRun]
+		rs = min(rs, b.start)
+		a.covered -= b.end - b.start
+		a.prevRun = b.prev
+	}
+	a.runStart, a.runEnd = rs, re
+	a.covered += re - rs
 }
 
 // lateSeen reports whether posting p (of ordinal lastOrdinal or more) has
