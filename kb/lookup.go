@@ -83,8 +83,9 @@ type acc struct {
 	seen     uint64
 	exactEnd int32 // furthest end of a hit that starts the message
 	// The normalised runes covered by the hits are a union of disjoint
-	// runs: the last one inline, the others chained in scratch.runs.
-	runStart, runEnd int32 // runEnd 0: no run yet
+	// runs: the last one inline (set by the entry's first hit), the others
+	// chained in scratch.runs. A dead accumulator's are never set or read.
+	runStart, runEnd int32
 	prevRun          int32 // last of the earlier runs, -1 if none
 	covered          int32 // the runs' total length
 	score            float64
@@ -218,8 +219,10 @@ func (s *scratch) count(ix *entryIndex, nowNano int64) {
 				e := post.entry()
 				es := &ents[e]
 				ai := es.acc - 1
-				var a *acc
+				kind := post.kind()
 				if ai < 0 {
+					// The entry's first hit (most hits): set its
+					// accumulator in one go, without reading it back.
 					ai = int32(len(accs))
 					if len(accs) < cap(accs) {
 						accs = accs[:ai+1]
@@ -227,20 +230,32 @@ func (s *scratch) count(ix *entryIndex, nowNano int64) {
 						accs = append(accs, acc{})
 					}
 					es.acc = ai + 1
-					a = &accs[ai]
-					// Field by field: a composite literal is built aside and copied.
+					a := &accs[ai]
 					w := es.meta.window()
-					a.entry, a.nKeywords, a.priority, a.rank = e, 0, es.meta.priority(), -1
-					a.dead = w != 0 && !ix.windows[w].contains(nowNano)
-					a.strength, a.seen, a.exactEnd = 0, 0, 0
-					a.runStart, a.runEnd, a.prevRun, a.covered = 0, 0, -1, 0
-				} else {
-					a = &accs[ai]
+					a.entry, a.priority, a.rank = e, es.meta.priority(), -1
+					// A dead accumulator's other fields are never read.
+					if a.dead = kind == kindExclusion || w != 0 && !ix.windows[w].contains(nowNano); a.dead {
+						continue
+					}
+					a.exactEnd = 0
+					if start == 0 {
+						a.exactEnd = end
+					}
+					a.runStart, a.runEnd, a.prevRun, a.covered = start, end, -1, l
+					a.seen = 0
+					if ord := post.ordinal(); ord < lastOrdinal {
+						a.seen = 1 << ord
+					} else {
+						s.lateSeen(ai, int32(k))
+					}
+					a.nKeywords, a.strength = 1, kindWeight[kind]*lengthWeight(int(l))
+					kw = append(kw, keywordHit{ai, int32(k)})
+					continue
 				}
+				a := &accs[ai]
 				if a.dead {
 					continue
 				}
-				kind := post.kind()
 				if kind == kindExclusion {
 					a.dead = true
 					continue
@@ -248,13 +263,7 @@ func (s *scratch) count(ix *entryIndex, nowNano int64) {
 				if start == 0 && end > a.exactEnd {
 					a.exactEnd = end
 				}
-				// Coverage: hits come by end position, so a new hit
-				// can only overlap the last runs.
-				if a.runEnd == 0 {
-					a.runStart, a.runEnd, a.covered = start, end, l
-				} else {
-					s.cover(a, start, end)
-				}
+				s.cover(a, start, end)
 				// Strength counts each wording of the entry once.
 				if ord := post.ordinal(); ord < lastOrdinal {
 					if a.seen&(1<<ord) != 0 {
@@ -278,7 +287,8 @@ func (s *scratch) count(ix *entryIndex, nowNano int64) {
 }
 
 // cover adds normalised runes [start, end) to the runs covered by a's
-// hits, which has some already.
+// hits (a later hit than those: hits come by end position, so it can only
+// overlap the last runs).
 func (s *scratch) cover(a *acc, start, end int32) {
 	if start > a.runEnd {
 		s.runs = append(s.runs, run{start: a.runStart, end: a.runEnd, prev: a.prevRun})
