@@ -135,8 +135,9 @@ func (ix *entryIndex) getScratch() *scratch {
 }
 
 func (s *scratch) reset() {
+	ents := s.ents
 	for i := range s.accs {
-		s.ents[s.accs[i].entry].acc = 0
+		ents[s.accs[i].entry].acc = 0
 	}
 	s.accs = s.accs[:0]
 	s.runs = s.runs[:0]
@@ -359,8 +360,16 @@ func (ix *entryIndex) results(s *scratch, n int) []Result {
 }
 
 func (ix *entryIndex) score(a *acc, n int) float64 {
-	coverage := min(1, float64(a.covered)/float64(n))
-	sc := strengthWeight*min(1, float64(a.strength)) + coverageWeight*coverage
+	// Plain comparisons rather than min: the operands are never NaN.
+	strength := float64(a.strength)
+	if strength > 1 {
+		strength = 1
+	}
+	coverage := float64(a.covered) / float64(n)
+	if coverage > 1 {
+		coverage = 1
+	}
+	sc := strengthWeight*strength + coverageWeight*coverage
 	if a.exactEnd == int32(n) {
 		sc += exactBonus
 	}
