@@ -208,17 +208,23 @@ const chunk = 64
 type chunkBuf struct {
 	cls          [chunk]uint32
 	starts, ends [chunk]int
+	// at and list are, per state with outputs the walk reached, the
+	// rune's index in the chunk and the state's output list.
+	at, list [chunk]uint32
 }
 
 // scan advances cur over the next chunk runes of text (or to its end),
 // appending a Hit to dst for every state with outputs it reaches; dst must
-// have room for chunk more hits. It works in two loops, each with few
-// variables: one turns runes into classes, the other runs the automaton
-// over the classes.
+// have room for chunk more hits. It works in loops with few variables
+// each: one turns runes into classes, one runs the automaton over the
+// classes, one reads the output lists of the states that have some.
 func (m *Matcher) scan(cur *cursor, text string, buf *chunkBuf, dst []Hit) []Hit {
 	k, i := m.classify(text, cur.i, buf)
-	var s uint32
-	s, dst = m.walk(cur.s, buf.cls[:k], buf.ends[:k], cur.n, dst)
+	s, nh := m.walk(cur.s, buf.cls[:k], buf)
+	for h, j := range buf.at[:nh] {
+		rl := &m.reps[buf.list[h]]
+		dst = append(dst, Hit{End: buf.ends[j], N: cur.n + int(j) + 1, Lo: rl.lo, Hi: rl.hi, Len: rl.len, Next: rl.next})
+	}
 	cur.i, cur.n, cur.s = i, cur.n+k, s
 	return dst
 }
@@ -270,10 +276,11 @@ func cjkIdeograph(b0, b1, b2 byte) bool {
 	return v&0xC0C0 == 0x8080 && v-0xE4B880 <= 0xE9BFBF-0xE4B880
 }
 
-// walk runs the automaton from state s over cls, the classes of runes n+1,
-// n+2, ... ending at byte offsets ends, and appends a Hit to dst (which has
-// room) at every state with outputs. It returns the final state.
-func (m *Matcher) walk(s uint32, cls []uint32, ends []int, n int, dst []Hit) (uint32, []Hit) {
+// walk runs the automaton from state s over cls (at most chunk classes)
+// and records in buf.at and buf.list every state with outputs it reaches.
+// It returns the final state and the number of states recorded. (scan
+// makes the Hits, reading their output lists, in a loop of its own.)
+func (m *Matcher) walk(s uint32, cls []uint32, buf *chunkBuf) (uint32, int) {
 	da, root := m.da, m.root
 	// prev is the class of the last rune read (at the start, the class of
 	// the state's last edge; 0 at the root, where no pair can follow),
@@ -283,7 +290,7 @@ func (m *Matcher) walk(s uint32, cls []uint32, ends []int, n int, dst []Hit) (ui
 	if s != 0 {
 		prev = s - da[da[s].check].base
 	}
-	ends = ends[:len(cls)]
+	nh := 0
 	for j, c := range cls {
 		if c == 0 { // in no pattern: back to the root
 			s, prev, deep = 0, 0, false
@@ -326,12 +333,11 @@ func (m *Matcher) walk(s uint32, cls []uint32, ends []int, n int, dst []Hit) (ui
 		}
 		prev = c
 		if r != 0 {
-			dst = dst[:len(dst)+1]
-			rl := &m.reps[r]
-			dst[len(dst)-1] = Hit{End: ends[j], N: n + j + 1, Lo: rl.lo, Hi: rl.hi, Len: rl.len, Next: rl.next}
+			buf.at[nh&(chunk-1)], buf.list[nh&(chunk-1)] = uint32(j), r
+			nh++
 		}
 	}
-	return s, dst
+	return s, nh
 }
 
 // originalStart walks back from end over the original text and returns the
