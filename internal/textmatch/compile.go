@@ -28,7 +28,7 @@ func Compile(patterns []string) (*Matcher, error) {
 	}
 
 	// Normalise every pattern to a class sequence in one flat buffer.
-	total := 0
+	total, longest := 0, 0
 	for _, p := range patterns {
 		total += len(p)
 	}
@@ -51,12 +51,12 @@ func Compile(patterns []string) (*Matcher, error) {
 			return nil, &PatternError{Index: i, Pattern: p, Err: ErrEmptyPattern}
 		}
 		m.patLen[i] = l
-		m.longest = max(m.longest, l)
+		longest = max(longest, l)
 	}
 	offs[len(patterns)] = len(flat)
 	seq := func(i int) []uint32 { return flat[offs[i]:offs[i+1]] }
 
-	t := buildTrie(patterns, seq, m.longest)
+	t := buildTrie(patterns, seq, longest)
 	if len(t.parent) > maxStates {
 		return nil, ErrTooLarge
 	}
@@ -66,17 +66,6 @@ func Compile(patterns []string) (*Matcher, error) {
 	}
 	if err := m.link(t, slotOf); err != nil {
 		return nil, err
-	}
-	m.root = make([]uint32, m.classes.n+1)
-	for c := range m.root {
-		switch st := m.da[c]; {
-		case c == 0 || st.check != 0:
-			m.root[c] = noRootChild
-		case st.rep() != 0:
-			m.root[c] = st.base | rootReports
-		default:
-			m.root[c] = st.base
-		}
 	}
 	return m, nil
 }

@@ -36,15 +36,10 @@ type Matcher struct {
 	// goto edge on class c in slot t = da[s].base+c if da[t].check == s.
 	// Slot 0 is the root. A transition reads one 16-byte record, which
 	// also holds the new state's failure link and outputs.
-	da []daState
-	// root holds, per class c, the base of the root's child on c (which
-	// is in slot c: the root's base is 0), with rootReports set if that
-	// child has outputs, or noRootChild. Class 0 has none.
-	root    []uint32
-	reps    []reportList // reps[0] is empty
-	outIDs  []int        // pattern id per output slot
-	patLen  []int        // normalised length in runes, per pattern
-	longest int
+	da     []daState
+	reps   []reportList // reps[0] is empty
+	outIDs []int        // pattern id per output slot
+	patLen []int        // normalised length in runes, per pattern
 	// ascii is the class of every ASCII byte after normalisation, or
 	// droppedASCII for the ones normalisation drops.
 	ascii [utf8.RuneSelf]uint32
@@ -77,12 +72,6 @@ const maxReps = 1<<24 - 1
 
 // freeSlot is the check of an unused slot; no state has that number.
 const freeSlot = ^uint32(0)
-
-// rootReports and noRootChild are flags of Matcher.root.
-const (
-	rootReports = 1 << 31
-	noRootChild = ^uint32(0)
-)
 
 // maxStates bounds the double array so that slot numbers stay below
 // freeSlot with room for a base plus a class.
@@ -281,7 +270,7 @@ func cjkIdeograph(b0, b1, b2 byte) bool {
 // It returns the final state and the number of states recorded. (scan
 // makes the Hits, reading their output lists, in a loop of its own.)
 func (m *Matcher) walk(s uint32, cls []uint32, buf *chunkBuf) (uint32, int) {
-	da, root := m.da, m.root
+	da := m.da
 	// prev is the class of the last rune read (at the start, the class of
 	// the state's last edge; 0 at the root, where no pair can follow),
 	// deep whether the state is deeper than one.
@@ -316,21 +305,18 @@ func (m *Matcher) walk(s uint32, cls []uint32, buf *chunkBuf) (uint32, int) {
 		// Otherwise the new state is the node of the last two classes or
 		// of c alone. Both follow from the classes read, not from the
 		// state, so the processor can fetch them ahead of the chain of
-		// transitions, and the small root table stays in its fastest cache.
-		var r uint32
-		if found {
-			r = da[s].rep()
-		} else if rb := root[prev]; rb != noRootChild && da[rb&^rootReports+c].check == prev {
-			s, deep = rb&^rootReports+c, true
-			r = da[s].rep()
-		} else if rc := root[c]; rc != noRootChild {
-			s, deep = c, false
-			if rc&rootReports != 0 {
-				r = da[c].rep()
+		// transitions. (The root's base is 0: its child on class p is in
+		// slot p, if that slot's parent is the root; da[0].check is not 0.)
+		if !found {
+			if t := da[prev].base + c; da[prev].check == 0 && da[t].check == prev {
+				s, deep = t, true
+			} else if da[c].check == 0 {
+				s, deep = c, false
+			} else {
+				s, deep = 0, false
 			}
-		} else {
-			s, deep = 0, false
 		}
+		r := da[s].rep()
 		prev = c
 		if r != 0 {
 			buf.at[nh&(chunk-1)], buf.list[nh&(chunk-1)] = uint32(j), r
