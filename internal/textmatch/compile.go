@@ -64,9 +64,7 @@ func Compile(patterns []string) (*Matcher, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := m.link(t, slotOf); err != nil {
-		return nil, err
-	}
+	m.link(t, slotOf)
 	return m, nil
 }
 
@@ -199,7 +197,6 @@ func (m *Matcher) place(t *trie) ([]uint32, error) {
 		b.grow(base + int(cls[len(cls)-1]) + 1)
 		b.st[slotOf[v]].base = uint32(base)
 		for _, k := range kids {
-			b.st[slotOf[v]].out |= 1 << (t.class[k] & 7)
 			s := base + int(t.class[k])
 			b.use(s)
 			b.st[s].check = slotOf[v]
@@ -215,7 +212,7 @@ func (m *Matcher) place(t *trie) ([]uint32, error) {
 // link sets the failure links and the outputs of every slot, in
 // breadth-first order so that a node's failure target (a shallower node) is
 // complete before the node.
-func (m *Matcher) link(t *trie, slotOf []uint32) error {
+func (m *Matcher) link(t *trie, slotOf []uint32) {
 	// Outputs in slot order (a counting sort of the pattern ids by the slot
 	// where they end, ids ascending): the outputs of shallow nodes, the
 	// most frequent matches, come first.
@@ -242,18 +239,13 @@ func (m *Matcher) link(t *trie, slotOf []uint32) error {
 		if p != 0 {
 			st.fail = m.next(m.da[slotOf[p]].fail, t.class[v])
 		}
-		rep := m.da[st.fail].rep() // inherited
+		st.rep = m.da[st.fail].rep // inherited
 		if lo, hi := outLo[s], outLo[s+1]; lo < hi {
 			l := uint32(m.patLen[m.outIDs[lo]])
-			m.reps = append(m.reps, reportList{lo: lo, hi: hi, next: rep, len: l})
-			if len(m.reps) > maxReps {
-				return ErrTooLarge
-			}
-			rep = uint32(len(m.reps) - 1)
+			m.reps = append(m.reps, reportList{lo: lo, hi: hi, next: st.rep, len: l})
+			st.rep = uint32(len(m.reps) - 1)
 		}
-		st.out |= rep << 8
 	}
-	return nil
 }
 
 // daBuilder allocates the slots of the double array.

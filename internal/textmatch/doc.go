@@ -21,11 +21,11 @@
 // also holds the new state's failure link and outputs. Classes are numbered
 // by frequency and states placed breadth first, so the states a scan visits
 // most sit together at the front. A scan reads 64 runes at a time: one loop
-// turns them into classes, another runs the automaton over the classes. From
-// a state no deeper than one, the next state is found from the last two
-// runes' classes alone, so the processor can fetch it before the previous
-// transition is done; from a deeper state, an 8-bit signature of its
-// children's classes skips most goto edges that are not there.
+// turns them into classes, a second runs the automaton over the classes, a
+// third reads the output lists of the states that have some. From a state no
+// deeper than one, the next state is found from the last two runes' classes
+// alone, so the processor can fetch it before the previous transition is
+// done.
 //
 //	m, err := textmatch.Compile([]string{"退款", "vip会员"})
 //	if err != nil { ... }
@@ -42,8 +42,7 @@
 //
 // Compile rejects a pattern that is empty after normalisation with a
 // *PatternError wrapping ErrEmptyPattern, and a pattern set too large for
-// the automaton's 32-bit records (over 2^31-1 slots, or over 2^24-1 states
-// where patterns end) with ErrTooLarge.
+// the automaton's 32-bit slot numbers (over 2^31-1 slots) with ErrTooLarge.
 //
 // # Concurrency
 //

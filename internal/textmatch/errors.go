@@ -10,8 +10,7 @@ import (
 var ErrEmptyPattern = errors.New("textmatch: pattern is empty after normalisation")
 
 // ErrTooLarge reports a pattern set whose automaton would need more than
-// 2^31-1 slots, or more than 2^24-1 states where patterns end (some
-// sixteen million distinct patterns).
+// 2^31-1 slots (patterns of some two thousand million runes in all).
 var ErrTooLarge = errors.New("textmatch: too many pattern runes")
 
 // PatternError reports which pattern given to Compile was rejected and why.

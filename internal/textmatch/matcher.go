@@ -54,21 +54,10 @@ type daState struct {
 	check uint32 // the parent's slot; freeSlot if the slot is unused
 	base  uint32 // the children are at base+class
 	fail  uint32 // failure link: the slot of the longest proper suffix state
-	// out is rep << 8 | kids. rep is the index in Matcher.reps of the
-	// outputs reported on reaching this state (its own, then its
-	// dictionary suffixes'); 0 for none. kids has bit c%8 set for every
-	// class c of the state's children, so that most failed goto edges
-	// cost no read of their slot.
-	out uint32
+	// rep is the index in Matcher.reps of the outputs reported on reaching
+	// this state (its own, then its dictionary suffixes'); 0 for none.
+	rep uint32
 }
-
-func (d *daState) rep() uint32 { return d.out >> 8 }
-
-// mayHaveChild reports whether the state may have a child on class c.
-func (d *daState) mayHaveChild(c uint32) bool { return d.out&(1<<(c&7)) != 0 }
-
-// maxReps bounds the states with outputs so that rep fits in daState.out.
-const maxReps = 1<<24 - 1
 
 // freeSlot is the check of an unused slot; no state has that number.
 const freeSlot = ^uint32(0)
@@ -291,11 +280,9 @@ func (m *Matcher) walk(s uint32, cls []uint32, buf *chunkBuf) (uint32, int) {
 		found := false
 		if deep {
 			for x := s; ; {
-				if d := &da[x]; d.mayHaveChild(c) {
-					if t := d.base + c; da[t].check == x {
-						s, found = t, true
-						break
-					}
+				if t := da[x].base + c; da[t].check == x {
+					s, found = t, true
+					break
 				}
 				if x = da[x].fail; x == 0 || da[x].check == 0 {
 					break
@@ -316,7 +303,7 @@ func (m *Matcher) walk(s uint32, cls []uint32, buf *chunkBuf) (uint32, int) {
 				s, deep = 0, false
 			}
 		}
-		r := da[s].rep()
+		r := da[s].rep
 		prev = c
 		if r != 0 {
 			buf.at[nh&(chunk-1)], buf.list[nh&(chunk-1)] = uint32(j), r
@@ -393,7 +380,7 @@ func (m *Matcher) Exact(text string) []int {
 	}
 	// The state's list starts with its own outputs, if it has any: they
 	// are the ones as long as the text.
-	rl := m.reps[m.da[s].rep()]
+	rl := m.reps[m.da[s].rep]
 	if rl.lo == rl.hi || rl.len != uint32(n) {
 		return nil
 	}
