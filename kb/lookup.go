@@ -1,6 +1,7 @@
 package kb
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -79,7 +80,7 @@ type acc struct {
 	rank      int8 // place among the results, -1 if not one
 	strength  float32
 	// seen has bit k set once the entry's posting of ordinal k has hit
-	// (ordinals from lastOrdinal up are looked up in scratch.late).
+	// (ordinals from lastOrdinal up are looked up in scratch.kw).
 	seen     uint64
 	exactEnd int32 // furthest end of a hit that starts the message
 	// The normalised runes covered by the hits are a union of disjoint
@@ -97,9 +98,6 @@ type run struct {
 	prev       int32
 }
 
-// lateHit is a hit of a posting with ordinal lastOrdinal or more.
-type lateHit struct{ acc, post int32 }
-
 // entryState is one entry's part of scratch.ents.
 type entryState struct {
 	acc  int32
@@ -114,7 +112,6 @@ type scratch struct {
 	ents  []entryState
 	accs  []acc
 	runs  []run
-	late  []lateHit
 	top   []int32 // indexes in accs, best first
 	found []textmatch.Hit
 	kw    []keywordHit // first hit of each wording, in order
@@ -141,7 +138,6 @@ func (s *scratch) reset() {
 	}
 	s.accs = s.accs[:0]
 	s.runs = s.runs[:0]
-	s.late = s.late[:0]
 	s.top = s.top[:0]
 	s.kw = s.kw[:0]
 }
@@ -246,8 +242,6 @@ func (s *scratch) count(ix *entryIndex, nowNano int64) {
 					a.seen = 0
 					if ord := post.ordinal(); ord < lastOrdinal {
 						a.seen = 1 << ord
-					} else {
-						s.lateSeen(ai, int32(k))
 					}
 					a.nKeywords, a.strength = 1, kindWeight[kind]*lengthWeight(int(l))
 					kw = append(kw, keywordHit{ai, int32(k)})
@@ -271,8 +265,8 @@ func (s *scratch) count(ix *entryIndex, nowNano int64) {
 						continue
 					}
 					a.seen |= 1 << ord
-				} else if s.lateSeen(ai, int32(k)) {
-					continue
+				} else if slices.Contains(kw, keywordHit{ai, int32(k)}) {
+					continue // rare: an entry with more than 63 wordings
 				}
 				a.nKeywords++
 				a.strength += kindWeight[kind] * lengthWeight(int(l))
@@ -308,18 +302,6 @@ func (s *scratch) cover(a *acc, start, end int32) {
 	}
 	a.runStart, a.runEnd = rs, re
 	a.covered += re - rs
-}
-
-// lateSeen reports whether posting p (of ordinal lastOrdinal or more) has
-// hit the entry of accumulator a before, and records it if not.
-func (s *scratch) lateSeen(a, p int32) bool {
-	for _, x := range s.late {
-		if x == (lateHit{a, p}) {
-			return true
-		}
-	}
-	s.late = append(s.late, lateHit{a, p})
-	return false
 }
 
 // results builds the Results of the entries in s.top, each with the
