@@ -190,7 +190,7 @@ func (ix *entryIndex) lookup(text string, now time.Time, limit int, minScore flo
 		}
 		top[pos] = int32(i)
 		if len(top) == limit {
-			cutoff = max(minScore, accs[top[limit-1]].score)
+			cutoff = accs[top[limit-1]].score // at least minScore
 		}
 	}
 	s.top = top
@@ -329,10 +329,11 @@ func (ix *entryIndex) results(s *scratch, n int) []Result {
 	for i, t := range s.top {
 		a := &s.accs[t]
 		to := from + int(a.nKeywords)
+		strength, coverage := a.capped(n)
 		out[i] = Result{Entry: &ix.entries[a.entry], Score: a.score, Reason: Reason{
 			Keywords: kw[from:to:to],
-			Strength: min(1, float64(a.strength)),
-			Coverage: min(1, float64(a.covered)/float64(n)),
+			Strength: strength,
+			Coverage: coverage,
 			Exact:    a.exactEnd == int32(n),
 			Priority: int(a.priority),
 		}}
@@ -342,20 +343,27 @@ func (ix *entryIndex) results(s *scratch, n int) []Result {
 }
 
 func (ix *entryIndex) score(a *acc, n int) float64 {
-	// Plain comparisons rather than min: the operands are never NaN.
-	strength := float64(a.strength)
-	if strength > 1 {
-		strength = 1
-	}
-	coverage := float64(a.covered) / float64(n)
-	if coverage > 1 {
-		coverage = 1
-	}
+	strength, coverage := a.capped(n)
 	sc := strengthWeight*strength + coverageWeight*coverage
 	if a.exactEnd == int32(n) {
 		sc += exactBonus
 	}
 	return sc + priorityWeight*float64(a.priority)
+}
+
+// capped returns a's strength and its coverage of a message of n
+// normalised runes, each capped at 1 (plain comparisons rather than min:
+// the operands are never NaN).
+func (a *acc) capped(n int) (strength, coverage float64) {
+	strength = float64(a.strength)
+	if strength > 1 {
+		strength = 1
+	}
+	coverage = float64(a.covered) / float64(n)
+	if coverage > 1 {
+		coverage = 1
+	}
+	return strength, coverage
 }
 
 // better orders candidates: higher score, then earlier id (deterministic).
