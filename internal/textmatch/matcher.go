@@ -133,7 +133,8 @@ func (m *Matcher) Scan(text string, fn func(Match) bool) int {
 // outputs: patterns end there. The first of them are the output slots
 // Lo..Hi-1 (see Match.Slot), patterns of Len runes; the others, if Next
 // is not 0, are output list Next (see Outputs). The scan reads the first
-// list for the caller, while it waits for its own next transition.
+// list for the caller, in a loop apart from the transitions, so that the
+// caller's loop over the hits starts without a cache miss per hit.
 type Hit struct {
 	// End is the byte offset after the hit's last rune in the original
 	// text, N the number of normalised runes up to there: a pattern of
